@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# A local Kubernetes control plane for people, the demo and the benchmark: etcd + kube-apiserver on loopback,
+# RBAC authorization on, an admin kubeconfig (group system:masters). There is no controller-manager and no
+# kubelet: no garbage collection, namespaces never finish deleting, pods stay Pending.
+#
+# Usage: hack/local-cluster.sh up      start (idempotent) and print how to use it
+#        hack/local-cluster.sh down    stop and delete the state
+#        hack/local-cluster.sh env     print `export KUBECONFIG=...` and a PATH with the matching kubectl and helm
+#        hack/local-cluster.sh status  exit 0 when the API server answers
+#
+# Settings: LOCAL_CLUSTER_DIR (default ~/.cache/agent-policy-operator/cluster), LOCAL_CLUSTER_PORT (16443),
+#           LOCAL_ETCD_PORT (23790).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="${LOCAL_CLUSTER_DIR:-$HOME/.cache/agent-policy-operator/cluster}"
+API_PORT="${LOCAL_CLUSTER_PORT:-16443}"
+ETCD_PORT="${LOCAL_ETCD_PORT:-23790}"
+KUBECONFIG_FILE="$STATE/admin.kubeconfig"
+
+log() { echo "[local-cluster] $*" >&2; }
+
+binaries() {
+  "$HERE/kube-binaries.sh" >&2
+  eval "$("$HERE/kube-binaries.sh" --print)"
+}
+
+running() { [[ -f "$STATE/$1.pid" ]] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+answers() {
+  [[ -f "$KUBECONFIG_FILE" ]] && curl -sf --max-time 2 --cacert "$STATE/pki/ca.crt" \
+    --cert "$STATE/pki/admin.crt" --key "$STATE/pki/admin.key" "https://127.0.0.1:$API_PORT/readyz" >/dev/null
+}
+
+certificates() {
+  local pki="$STATE/pki"
+  [[ -f "$pki/admin.crt" ]] && return
+  mkdir -p "$pki"
+  log "generating certificates in $pki"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj "/CN=local-cluster-ca" 2>/dev/null
+    cat > serving.ext <<EOF
+subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc
+extendedKeyUsage=serverAuth
+EOF
+    openssl req -newkey rsa:2048 -nodes -keyout serving.key -out serving.csr -subj "/CN=kube-apiserver" 2>/dev/null
+    openssl x509 -req -in serving.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out serving.crt -days 3650 -extfile serving.ext 2>/dev/null
+    echo "extendedKeyUsage=clientAuth" > client.ext
+    openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=local-admin" 2>/dev/null
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out admin.crt -days 3650 -extfile client.ext 2>/dev/null
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+  )
+}
+
+kubeconfig() {
+  cat > "$KUBECONFIG_FILE" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority: $STATE/pki/ca.crt
+users:
+- name: local-admin
+  user:
+    client-certificate: $STATE/pki/admin.crt
+    client-key: $STATE/pki/admin.key
+contexts:
+- name: local
+  context: {cluster: local, user: local-admin}
+current-context: local
+EOF
+}
+
+up() {
+  eval "$("$HERE/kube-binaries.sh" --print)"
+  if answers; then
+    log "already running at https://127.0.0.1:$API_PORT"
+  else
+    binaries
+    mkdir -p "$STATE"
+    certificates
+    if ! running etcd; then
+      log "starting etcd on 127.0.0.1:$ETCD_PORT"
+      nohup "$ETCD" --data-dir "$STATE/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
+        --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+        --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+        --initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --quota-backend-bytes 4294967296 \
+        >"$STATE/etcd.log" 2>&1 &
+      echo $! > "$STATE/etcd.pid"
+    fi
+    if ! running kube-apiserver; then
+      log "starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$API_PORT"
+      nohup "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+        --tls-cert-file "$STATE/pki/serving.crt" --tls-private-key-file "$STATE/pki/serving.key" \
+        --client-ca-file "$STATE/pki/ca.crt" --authorization-mode RBAC \
+        --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$STATE/pki/sa.pub" \
+        --service-account-signing-key-file "$STATE/pki/sa.key" --service-cluster-ip-range 10.0.0.0/24 \
+        --disable-admission-plugins ServiceAccount --allow-privileged=true --profiling=false \
+        >"$STATE/kube-apiserver.log" 2>&1 &
+      echo $! > "$STATE/kube-apiserver.pid"
+    fi
+    kubeconfig
+    for _ in $(seq 1 120); do
+      answers && break
+      running kube-apiserver || { tail -20 "$STATE/kube-apiserver.log" >&2; log "kube-apiserver exited"; exit 1; }
+      sleep 1
+    done
+    answers || { log "kube-apiserver did not become ready; see $STATE/kube-apiserver.log"; exit 1; }
+    log "ready"
+  fi
+  cat >&2 <<EOF
+[local-cluster] Kubernetes $(KUBECONFIG="$KUBECONFIG_FILE" kubectl version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) at https://127.0.0.1:$API_PORT (no controllers, no kubelet)
+[local-cluster] use it with:
+  eval "\$(hack/local-cluster.sh env)"    # KUBECONFIG, plus kubectl $K8S_VERSION and helm on PATH
+[local-cluster] stop it with: hack/local-cluster.sh down
+EOF
+}
+
+down() {
+  for p in kube-apiserver etcd; do
+    if running "$p"; then
+      log "stopping $p"
+      kill "$(cat "$STATE/$p.pid")" 2>/dev/null || true
+      for _ in $(seq 1 30); do running "$p" || break; sleep 0.5; done
+    fi
+  done
+  rm -rf "$STATE"
+  log "stopped and removed $STATE"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  env)
+    eval "$("$HERE/kube-binaries.sh" --print)"
+    echo "export KUBECONFIG=$KUBECONFIG_FILE"
+    echo "export PATH=$(dirname "$KUBECTL"):$(dirname "$HELM"):\$PATH"
+    ;;
+  status) answers ;;
+  *) echo "usage: $0 up|down|env|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,31 @@
+package io.agentpolicy.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One agent run asking to be admitted into a namespace with a requested mode, for an engineer and a task type.
+ * The operator decides it, records the decision in status and renders the session's own managed settings.
+ */
+@Group(ApiConstants.GROUP)
+@Version(ApiConstants.VERSION)
+@Singular("agentsession")
+@Plural("agentsessions")
+@ShortNames({ "as", "asess" })
+@Categories(ApiConstants.CATEGORY)
+@ValidationRule(value = "has(self.spec)", message = "spec is required: set at least spec.engineer")
+@AdditionalPrinterColumn(name = "Engineer", jsonPath = ".spec.engineer", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Requested", jsonPath = ".spec.requestedMode", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Effective", jsonPath = ".status.effectiveMode", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class AgentSession extends CustomResource<AgentSessionSpec, AgentSessionStatus> implements Namespaced {
+}
