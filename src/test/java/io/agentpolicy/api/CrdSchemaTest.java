@@ -1,0 +1,166 @@
+package io.agentpolicy.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.agentpolicy.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** The generated CRDs, installed into a real kube-apiserver: what they accept, what they refuse and how. */
+class CrdSchemaTest {
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void cluster() {
+        client = TestCluster.get().admin();
+    }
+
+    @Test
+    void acceptsAValidPolicyAndSession() {
+        String name = unique("tier-1");
+        client.resource(policyYaml(name, """
+                tiers: ["1"]
+                enforcement: Enforce
+                modes: {default: plan, allowed: [plan, default, acceptEdits], disableBypassPermissions: true, disableAuto: true, onViolation: Downgrade}
+                permissions: {deny: ["Bash(rm -rf *)", "Read(./.env)"]}
+                seniority: {mid: {maxMode: default, groups: [eng-mid]}}
+                taskOverrides: [{taskTypes: [schema-migration], maxMode: plan}]
+                emergencyOverride: {reason: "INC-1 outage", expiresAt: "2026-11-22T09:00:00Z"}
+                settings: {allowManagedPermissionRulesOnly: true, env: {CI: "1"}}
+                """)).create();
+        PermissionPolicy stored = client.resources(PermissionPolicy.class).withName(name).get();
+        assertThat(stored.getSpec().getModes().getAllowed()).containsExactly(PermissionMode.PLAN, PermissionMode.DEFAULT,
+                PermissionMode.ACCEPT_EDITS);
+        assertThat(stored.getSpec().getPriority()).as("defaulted by the CRD").isZero();
+        assertThat(stored.getSpec().getEmergencyOverride().getMaxMode()).as("defaulted by the CRD").isEqualTo(PermissionMode.PLAN);
+        assertThat(stored.getSpec().getSettings().get("env").get("CI").asText()).isEqualTo("1");
+
+        String namespace = freshNamespace();
+        client.resource(sessionYaml(namespace, "fix-login", """
+                engineer: alice@example.com
+                groups: [eng-mid]
+                requestedMode: acceptEdits
+                taskType: refactor
+                repository: payments-service
+                expiresAt: "2026-11-21T18:00:00Z"
+                """)).create();
+        AgentSession session = client.resources(AgentSession.class).inNamespace(namespace).withName("fix-login").get();
+        assertThat(session.getSpec().getRequestedMode()).isEqualTo(PermissionMode.ACCEPT_EDITS);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown mode                  | tiers: ["1"]\\nmodes: {default: yolo}                                    | spec.modes.default: Unsupported value: "yolo"
+            default outside allowed       | tiers: ["1"]\\nmodes: {default: acceptEdits, allowed: [plan, default]}   | modes.default must be one of modes.allowed
+            neither tiers nor selector    | priority: 3                                                               | set spec.tiers, spec.namespaceSelector or both
+            empty tiers and no selector   | tiers: []                                                                 | set spec.tiers, spec.namespaceSelector or both
+            bypass locked but allowed     | tiers: ["1"]\\nmodes: {disableBypassPermissions: true, allowed: [plan, bypassPermissions]} | bypassPermissions cannot be in modes.allowed
+            auto locked but default       | tiers: ["1"]\\nmodes: {disableAuto: true, default: auto}                  | auto cannot be in modes.allowed or be modes.default
+            blank deny rule               | tiers: ["1"]\\npermissions: {deny: ["  "]}                                | spec.permissions.deny: Invalid value: rules must not be empty or blank
+            override without reason       | tiers: ["1"]\\nemergencyOverride: {expiresAt: "2026-11-22T09:00:00Z"}     | spec.emergencyOverride.reason: Required value
+            override without expiresAt    | tiers: ["1"]\\nemergencyOverride: {reason: outage}                         | spec.emergencyOverride.expiresAt: Required value
+            override with a bad timestamp | tiers: ["1"]\\nemergencyOverride: {reason: outage, expiresAt: tomorrow}    | spec.emergencyOverride.expiresAt: Invalid value: "tomorrow"
+            boolean lock given as string  | tiers: ["1"]\\nmodes: {disableAuto: "disable"}                             | spec.modes.disableAuto: Invalid value: "string": spec.modes.disableAuto in body must be of type boolean
+            """)
+    void refusesInvalidPolicies(String caseName, String spec, String expectedMessage) {
+        String yaml = policyYaml(unique("bad"), spec.replace("\\n", "\n"));
+        assertThatThrownBy(() -> client.resource(yaml).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                .hasMessageContaining(expectedMessage);
+    }
+
+    @Test
+    void refusesAPolicyWithoutSpec() {
+        String yaml = "apiVersion: agentpolicy.io/v1alpha1\nkind: PermissionPolicy\nmetadata: {name: " + unique("nospec") + "}\n";
+        assertThatThrownBy(() -> client.resource(yaml).create()).hasMessageContaining("spec is required");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            missing engineer     | requestedMode: plan                                      | spec.engineer: Required value
+            unknown mode         | engineer: a@example.com\\nrequestedMode: yolo             | spec.requestedMode: Unsupported value: "yolo"
+            bad expiresAt        | engineer: a@example.com\\nexpiresAt: "next tuesday"       | spec.expiresAt: Invalid value: "next tuesday"
+            """)
+    void refusesInvalidSessions(String caseName, String spec, String expectedMessage) {
+        String yaml = sessionYaml(freshNamespace(), "bad", spec.replace("\\n", "\n"));
+        assertThatThrownBy(() -> client.resource(yaml).create()).hasMessageContaining(expectedMessage);
+    }
+
+    @Test
+    void statusIsASubresource() {
+        String name = unique("status");
+        client.resource(policyYaml(name, "tiers: [\"2\"]")).create();
+        PermissionPolicy policy = client.resources(PermissionPolicy.class).withName(name).get();
+        PermissionPolicyStatus status = new PermissionPolicyStatus();
+        status.setMatchedNamespaces(7);
+        status.setObservedGeneration(policy.getMetadata().getGeneration());
+        policy.setStatus(status);
+        policy.getSpec().setTiers(List.of("3"));
+        client.resource(policy).updateStatus();
+
+        PermissionPolicy stored = client.resources(PermissionPolicy.class).withName(name).get();
+        assertThat(stored.getStatus().getMatchedNamespaces()).isEqualTo(7);
+        assertThat(stored.getSpec().getTiers()).as("a status write never changes the spec").containsExactly("2");
+        assertThat(stored.getMetadata().getGeneration()).as("status writes do not bump the generation").isEqualTo(1L);
+    }
+
+    @Test
+    void serverSideApplyTracksFieldManagersAndConflicts() {
+        String name = unique("ssa");
+        PermissionPolicy gitops = client.resources(PermissionPolicy.class)
+                .load(new java.io.ByteArrayInputStream(policyYaml(name, "tiers: [\"1\"]\nmodes: {default: plan}").getBytes())).item();
+        client.resource(gitops).fieldManager("argocd").serverSideApply();
+
+        PermissionPolicy stored = client.resources(PermissionPolicy.class).withName(name).get();
+        assertThat(stored.getMetadata().getManagedFields()).extracting("manager").contains("argocd");
+
+        PermissionPolicy other = client.resources(PermissionPolicy.class)
+                .load(new java.io.ByteArrayInputStream(policyYaml(name, "tiers: [\"1\"]\nmodes: {default: default}").getBytes())).item();
+        assertThatThrownBy(() -> client.resource(other).fieldManager("someone-else").serverSideApply())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409))
+                .hasMessageContaining("conflict");
+        client.resource(other).fieldManager("someone-else").forceConflicts().serverSideApply();
+        assertThat(client.resources(PermissionPolicy.class).withName(name).get().getSpec().getModes().getDefaultMode())
+                .isEqualTo(PermissionMode.DEFAULT);
+    }
+
+    @Test
+    void bothKindsAreInTheAgentpolicyCategory() {
+        for (String crd : List.of("agentsessions.agentpolicy.io", "permissionpolicies.agentpolicy.io")) {
+            assertThat(client.apiextensions().v1().customResourceDefinitions().withName(crd).get().getSpec().getNames()
+                    .getCategories()).containsExactly("agentpolicy");
+        }
+    }
+
+    static String policyYaml(String name, String spec) {
+        return "apiVersion: agentpolicy.io/v1alpha1\nkind: PermissionPolicy\nmetadata: {name: " + name + "}\nspec:\n"
+                + spec.indent(2);
+    }
+
+    static String sessionYaml(String namespace, String name, String spec) {
+        return "apiVersion: agentpolicy.io/v1alpha1\nkind: AgentSession\nmetadata: {name: " + name + ", namespace: "
+                + namespace + "}\nspec:\n" + spec.indent(2);
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String freshNamespace() {
+        String name = unique("crd");
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        return name;
+    }
+}

@@ -1,0 +1,179 @@
+package io.agentpolicy.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * The real control plane the integration tests run against: etcd and kube-apiserver started by
+ * hack/local-cluster.sh (the same script users and the benchmark use) in a private directory on free loopback
+ * ports, once per test JVM, with the committed CRDs installed. The binaries are built by hack/kube-binaries.sh
+ * when missing.
+ */
+public final class TestCluster {
+    private static final Logger LOG = Logger.getLogger(TestCluster.class);
+    private static TestCluster instance;
+
+    private final Path stateDirectory;
+    private final Map<String, String> scriptEnvironment;
+    private final Path kubeconfig;
+    private final KubernetesClient admin;
+    private final String version;
+
+    private TestCluster(Path stateDirectory, int apiPort, int etcdPort) {
+        this.stateDirectory = stateDirectory;
+        this.scriptEnvironment = Map.of("LOCAL_CLUSTER_DIR", stateDirectory.toString(),
+                "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort));
+        runScript("up");
+        this.kubeconfig = stateDirectory.resolve("admin.kubeconfig");
+        this.admin = new KubernetesClientBuilder().withConfig(configFor(null)).build();
+        this.version = admin.getKubernetesVersion().getGitVersion();
+        LOG.infof("Integration tests run against a real kube-apiserver %s + etcd at %s", version, admin.getMasterUrl());
+        installCrds();
+    }
+
+    /** The shared cluster, started on first use and stopped when the JVM exits. */
+    public static synchronized TestCluster get() {
+        if (instance == null) {
+            try {
+                int etcdPort = freePortPair();
+                instance = new TestCluster(Files.createTempDirectory("agentpolicy-cluster"), freePort(), etcdPort);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the test cluster", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+        }
+        return instance;
+    }
+
+    /** A client authenticated as cluster admin (group system:masters). */
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    /** A client that impersonates the user with the groups, as `kubectl --as --as-group` does. */
+    public KubernetesClient as(String user, String... groups) {
+        return new KubernetesClientBuilder().withConfig(configFor(user, groups)).build();
+    }
+
+    /** Connection settings for the admin, or for an impersonated user when user is not null. */
+    public Config configFor(String user, String... groups) {
+        try {
+            Config base = Config.fromKubeconfig(Files.readString(kubeconfig));
+            ConfigBuilder config = new ConfigBuilder(base).withRequestTimeout(30_000);
+            if (user != null) {
+                config.withImpersonateUsername(user).withImpersonateGroups(groups);
+            }
+            return config.build();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** e.g. v1.36.4 */
+    public String version() {
+        return version;
+    }
+
+    /** apiserver_request_total summed by verb (from the API server's /metrics), for counting writes. */
+    public Map<String, Long> requestsByVerb() {
+        String metrics = admin.raw("/metrics");
+        Map<String, Long> byVerb = new TreeMap<>();
+        Matcher line = Pattern.compile("^apiserver_request_total\\{(.*)} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        while (line.find()) {
+            Matcher verb = Pattern.compile("verb=\"([A-Z]+)\"").matcher(line.group(1));
+            if (verb.find()) {
+                byVerb.merge(verb.group(1), (long) Double.parseDouble(line.group(2)), Long::sum);
+            }
+        }
+        return byVerb;
+    }
+
+    private void installCrds() {
+        List<HasMetadata> crds = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("crds"))) {
+            for (Path file : files.sorted().toList()) {
+                crds.addAll(admin.load(Files.newInputStream(file)).items());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read crds/", e);
+        }
+        for (HasMetadata crd : crds) {
+            admin.resource(crd).forceConflicts().serverSideApply();
+            admin.resources(CustomResourceDefinition.class).withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                            60, TimeUnit.SECONDS);
+        }
+    }
+
+    private void stop() {
+        admin.close();
+        runScript("down");
+    }
+
+    private void runScript(String command) {
+        ProcessBuilder process = new ProcessBuilder("hack/local-cluster.sh", command).redirectErrorStream(true);
+        process.environment().putAll(scriptEnvironment);
+        try {
+            Process started = process.start();
+            String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!started.waitFor(Duration.ofMinutes(30).toSeconds(), TimeUnit.SECONDS) || started.exitValue() != 0) {
+                throw new IllegalStateException("hack/local-cluster.sh " + command + " failed:\n" + output);
+            }
+            LOG.debug(output);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run hack/local-cluster.sh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** etcd needs two consecutive ports (client, peer). */
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freePort();
+            try (ServerSocket next = new ServerSocket(port + 1)) {
+                return port;
+            } catch (IOException taken) {
+                // try another pair
+            }
+        }
+        throw new IOException("no two consecutive free ports");
+    }
+
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+}
