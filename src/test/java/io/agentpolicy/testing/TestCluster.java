@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -99,18 +100,34 @@ public final class TestCluster {
         return version;
     }
 
-    /** apiserver_request_total summed by verb (from the API server's /metrics), for counting writes. */
-    public Map<String, Long> requestsByVerb() {
+    /**
+     * apiserver_request_total from the API server's /metrics, summed by verb, for requests on the given
+     * resources (e.g. "configmaps"); all resources when none are given.
+     */
+    public Map<String, Long> requestsByVerb(String... resources) {
+        Set<String> wanted = Set.of(resources);
         String metrics = admin.raw("/metrics");
         Map<String, Long> byVerb = new TreeMap<>();
         Matcher line = Pattern.compile("^apiserver_request_total\\{(.*)} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
         while (line.find()) {
-            Matcher verb = Pattern.compile("verb=\"([A-Z]+)\"").matcher(line.group(1));
-            if (verb.find()) {
-                byVerb.merge(verb.group(1), (long) Double.parseDouble(line.group(2)), Long::sum);
+            String verb = label(line.group(1), "verb");
+            if (verb != null && (wanted.isEmpty() || wanted.contains(label(line.group(1), "resource")))) {
+                byVerb.merge(verb, (long) Double.parseDouble(line.group(2)), Long::sum);
             }
         }
         return byVerb;
+    }
+
+    /** Write requests (POST, PUT, PATCH, DELETE) on the given resources. */
+    public long writeRequests(String... resources) {
+        return requestsByVerb(resources).entrySet().stream()
+                .filter(e -> Set.of("POST", "PUT", "PATCH", "DELETE").contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static String label(String labels, String name) {
+        Matcher value = Pattern.compile("(?:^|,)" + name + "=\"([^\"]*)\"").matcher(labels);
+        return value.find() ? value.group(1) : null;
     }
 
     private void installCrds() {

@@ -1,0 +1,36 @@
+package io.agentpolicy.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.agentpolicy.api.PermissionMode;
+import io.agentpolicy.api.Seniority;
+import io.agentpolicy.api.SessionPhase;
+
+/**
+ * The outcome of deciding an AgentSession: what goes into its status, and the merged policy to render its map from.
+ *
+ * @param effectiveMode the mode the session runs in; null when Denied or Expired
+ * @param tier the tier decided in (the unclassified tier for an unlabelled namespace)
+ * @param policies the governing policies, sorted by name
+ * @param reason the deciding rule and the policy it came from
+ * @param policyViolation true when Audit admitted a session that breaks the policy (PolicyViolation condition, Event)
+ * @param merged the merged governing policies; null when none governs the namespace
+ * @param nextTransition the earliest future instant at which this decision may change by itself (an active override
+ *        lapsing, the session expiring), for scheduling a reconcile; null when nothing is due
+ */
+public record Decision(
+        SessionPhase phase,
+        PermissionMode effectiveMode,
+        String tier,
+        Seniority seniority,
+        List<String> policies,
+        String reason,
+        boolean policyViolation,
+        MergedPolicy merged,
+        Instant nextTransition) {
+
+    public Decision {
+        policies = List.copyOf(policies);
+    }
+}

@@ -1,0 +1,122 @@
+package io.agentpolicy.engine;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.agentpolicy.api.Enforcement;
+import io.agentpolicy.api.OnViolation;
+import io.agentpolicy.api.PermissionMode;
+import io.agentpolicy.api.Seniority;
+
+/**
+ * All policies governing one namespace merged into one, per the merge table of docs/api.md: what the baseline
+ * renders, plus the per-policy caps a session decision needs. Immutable; rule and directory lists are kept sorted
+ * and de-duplicated.
+ *
+ * @param policyNames the merged policies, sorted by name
+ * @param allowed modes a session may end up in: the intersection of modes.allowed minus locked modes, {plan} if empty
+ * @param defaultMode the namespace's effective default mode, capped by active emergency overrides
+ * @param permittedByPolicy per policy, the modes it permits (its modes.allowed minus its locks), to name who excludes a mode
+ * @param seniorityGroups per level, the groups of all policies united
+ * @param seniorityCaps every policy's seniority.&lt;level&gt;.maxMode, in policy name order
+ * @param taskCaps every policy's taskOverrides entries, in policy name order
+ * @param activeOverrides the emergency overrides in force at merge time (now &lt; expiresAt), in policy name order
+ */
+public record MergedPolicy(
+        List<String> policyNames,
+        Set<PermissionMode> allowed,
+        PermissionMode defaultMode,
+        List<String> allow,
+        List<String> ask,
+        List<String> deny,
+        List<String> additionalDirectories,
+        Enforcement enforcement,
+        OnViolation onViolation,
+        ObjectNode settings,
+        List<Conflict> conflicts,
+        Map<String, Set<PermissionMode>> permittedByPolicy,
+        Map<Seniority, Set<String>> seniorityGroups,
+        List<SeniorityCap> seniorityCaps,
+        List<TaskCap> taskCaps,
+        List<ActiveOverride> activeOverrides) {
+
+    /** One policy's cap for one seniority level. */
+    public record SeniorityCap(String policy, Seniority level, PermissionMode maxMode) {
+    }
+
+    /** One taskOverrides entry of a policy. */
+    public record TaskCap(String policy, Set<String> taskTypes, PermissionMode maxMode) {
+        public TaskCap {
+            taskTypes = Set.copyOf(taskTypes);
+        }
+    }
+
+    /** An emergency override in force, with the policy that declares it. */
+    public record ActiveOverride(String policy, PermissionMode maxMode, String reason, Instant expiresAt) {
+    }
+
+    public MergedPolicy {
+        policyNames = List.copyOf(policyNames);
+        allowed = Collections.unmodifiableSet(allowed.isEmpty() ? EnumSet.noneOf(PermissionMode.class) : EnumSet.copyOf(allowed));
+        allow = sortedUnique(allow);
+        ask = sortedUnique(ask);
+        deny = sortedUnique(deny);
+        additionalDirectories = sortedUnique(additionalDirectories);
+        settings = settings.deepCopy();
+        conflicts = List.copyOf(conflicts);
+        permittedByPolicy = Map.copyOf(permittedByPolicy);
+        seniorityGroups = Map.copyOf(seniorityGroups);
+        seniorityCaps = List.copyOf(seniorityCaps);
+        taskCaps = List.copyOf(taskCaps);
+        activeOverrides = List.copyOf(activeOverrides);
+    }
+
+    /** A copy: the merged settings passthrough (everything but permissions and the mode locks). */
+    @Override
+    public ObjectNode settings() {
+        return settings.deepCopy();
+    }
+
+    /** bypassPermissions is outside the allowed set, so the rendered file locks it out. */
+    public boolean bypassLocked() {
+        return !allowed.contains(PermissionMode.BYPASS_PERMISSIONS);
+    }
+
+    /** auto is outside the allowed set, so the rendered file locks it out. */
+    public boolean autoLocked() {
+        return !allowed.contains(PermissionMode.AUTO);
+    }
+
+    /** The policies that do not permit the mode, in name order: whom a "tier does not allow" reason names. */
+    public List<String> policiesExcluding(PermissionMode mode) {
+        return policyNames.stream().filter(name -> !permittedByPolicy.get(name).contains(mode)).toList();
+    }
+
+    /** The highest level one of whose groups is among the given groups; junior otherwise. */
+    public Seniority seniorityOf(Collection<String> groups) {
+        for (Seniority level : List.of(Seniority.SENIOR, Seniority.MID)) {
+            if (groups.stream().anyMatch(seniorityGroups.getOrDefault(level, Set.of())::contains)) {
+                return level;
+            }
+        }
+        return Seniority.JUNIOR;
+    }
+
+    /** When the first active override lapses (the baseline and sessions change then), or null if none is active. */
+    public Instant soonestOverrideExpiry() {
+        return activeOverrides.stream().map(ActiveOverride::expiresAt).min(Comparator.naturalOrder()).orElse(null);
+    }
+
+    private static List<String> sortedUnique(Collection<String> values) {
+        return List.copyOf(new TreeSet<>(values));
+    }
+}

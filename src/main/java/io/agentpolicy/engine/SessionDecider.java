@@ -1,0 +1,131 @@
+package io.agentpolicy.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.agentpolicy.api.AgentSessionSpec;
+import io.agentpolicy.api.Enforcement;
+import io.agentpolicy.api.OnViolation;
+import io.agentpolicy.api.PermissionMode;
+import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.api.Seniority;
+import io.agentpolicy.api.SessionPhase;
+
+/** Decides an AgentSession by the nine steps of docs/api.md, with a reason naming the deciding rule and policy. */
+final class SessionDecider {
+    private final PolicySelection selection;
+
+    SessionDecider(PolicySelection selection) {
+        this.selection = selection;
+    }
+
+    /** A cap on the session's mode and the sentence that explains where it comes from. */
+    private record Cap(PermissionMode maxMode, String clause) {
+    }
+
+    Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Instant now) {
+        AgentSessionSpec spec = session == null ? new AgentSessionSpec() : session;
+        String tier = selection.sessionTierOf(ns);
+        List<PermissionPolicy> governing = selection.forSession(all, ns);
+        MergedPolicy merged = governing.isEmpty() ? null : PolicyMerger.merge(governing, now);
+        List<String> names = merged == null ? List.of() : merged.policyNames();
+        Seniority level = merged == null ? Seniority.JUNIOR : merged.seniorityOf(Policies.orEmpty(spec.getGroups()));
+        DecisionBuilder decision = new DecisionBuilder(tier, level, names, merged);
+
+        Instant sessionExpiry = Rfc3339.parse(spec.getExpiresAt());
+        if (spec.getExpiresAt() != null && sessionExpiry == null) {
+            return decision.ended(SessionPhase.DENIED, "spec.expiresAt \"" + spec.getExpiresAt()
+                    + "\" is not an RFC 3339 timestamp (e.g. 2026-11-21T18:00:00Z); denied");
+        }
+        if (sessionExpiry != null && !now.isBefore(sessionExpiry)) {
+            return decision.ended(SessionPhase.EXPIRED, "session expired at " + Rfc3339.format(sessionExpiry));
+        }
+        decision.nextTransition = Stream.of(sessionExpiry, merged == null ? null : merged.soonestOverrideExpiry())
+                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+        if (merged == null) {
+            return decision.ended(SessionPhase.DENIED, "no PermissionPolicy governs namespace " + ns.name() + ", tier " + tier);
+        }
+
+        PermissionMode requested = spec.getRequestedMode();
+        PermissionMode mode = requested != null ? requested : merged.defaultMode();
+        String lead = requested != null ? "requested " + mode : "no mode requested; the namespace default is " + mode;
+        Optional<Cap> cap = lowestCap(merged, level, spec.getTaskType(), tier);
+        boolean allowed = merged.allowed().contains(mode);
+        boolean withinCap = cap.map(c -> !mode.isAbove(c.maxMode())).orElse(true);
+        if (allowed && withinCap) {
+            return decision.runs(SessionPhase.ADMITTED, mode, false,
+                    lead + "; within tier " + tier + "'s allowed modes and caps (" + Policies.describe(names) + ")");
+        }
+
+        List<String> clauses = new ArrayList<>();
+        if (allowed || requested == null) {
+            clauses.add(lead); // "tier X does not allow <mode>" already names a requested mode
+        }
+        if (!allowed) {
+            clauses.add("tier " + tier + " does not allow " + mode + " (" + Policies.describe(merged.policiesExcluding(mode)) + ")");
+        }
+        if (!withinCap) {
+            clauses.add(cap.get().clause());
+        }
+        String because = String.join("; ", clauses);
+        if (merged.enforcement() == Enforcement.AUDIT) {
+            return decision.runs(SessionPhase.ADMITTED, mode, true, because + "; admitted under Audit (violation reported)");
+        }
+        if (merged.onViolation() == OnViolation.DENY) {
+            return decision.ended(SessionPhase.DENIED, because + "; denied");
+        }
+        PermissionMode limit = cap.map(c -> PermissionMode.lowest(mode, c.maxMode())).orElse(mode);
+        return ModeSets.highestAtOrBelow(merged.allowed(), limit)
+                .map(target -> decision.runs(SessionPhase.DOWNGRADED, target, false, because + "; downgraded to " + target))
+                .orElseGet(() -> decision.ended(SessionPhase.DENIED,
+                        because + "; tier " + tier + " allows no mode at or below " + limit + "; denied"));
+    }
+
+    /**
+     * The lowest of the caps that apply; on a tie the emergency override is named first, then the task type, then
+     * seniority (the more specific and temporary rule explains the decision best), and within each in policy name order.
+     */
+    private static Optional<Cap> lowestCap(MergedPolicy merged, Seniority level, String taskType, String tier) {
+        List<Cap> caps = new ArrayList<>();
+        merged.activeOverrides().forEach(o -> caps.add(new Cap(o.maxMode(), "emergency override caps at " + o.maxMode()
+                + " until " + Rfc3339.format(o.expiresAt()) + ": " + o.reason() + " (policy " + o.policy() + ")")));
+        merged.taskCaps().stream().filter(t -> taskType != null && t.taskTypes().contains(taskType))
+                .forEach(t -> caps.add(new Cap(t.maxMode(), "task type " + taskType + " is capped at " + t.maxMode()
+                        + " (policy " + t.policy() + ")")));
+        merged.seniorityCaps().stream().filter(s -> s.level() == level)
+                .forEach(s -> caps.add(new Cap(s.maxMode(), "seniority " + level + " caps tier " + tier + " at " + s.maxMode()
+                        + " (policy " + s.policy() + ")")));
+        return caps.stream().min(Comparator.comparingInt(c -> c.maxMode().rank())); // min keeps the first of equals
+    }
+
+    /** Fills the fields every outcome shares. */
+    private static final class DecisionBuilder {
+        private final String tier;
+        private final Seniority seniority;
+        private final List<String> policies;
+        private final MergedPolicy merged;
+        private Instant nextTransition;
+
+        DecisionBuilder(String tier, Seniority seniority, List<String> policies, MergedPolicy merged) {
+            this.tier = tier;
+            this.seniority = seniority;
+            this.policies = policies;
+            this.merged = merged;
+        }
+
+        Decision runs(SessionPhase phase, PermissionMode mode, boolean violation, String reason) {
+            return new Decision(phase, mode, tier, seniority, policies, reason, violation, merged, nextTransition);
+        }
+
+        Decision ended(SessionPhase phase, String reason) {
+            return new Decision(phase, null, tier, seniority, policies, reason, false, merged, nextTransition);
+        }
+    }
+}

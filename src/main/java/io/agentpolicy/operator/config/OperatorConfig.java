@@ -1,0 +1,54 @@
+package io.agentpolicy.operator.config;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The operator's settings (docs api.md, "Operator configuration"); each is also an environment variable,
+ * e.g. AGENTPOLICY_TIER_LABEL, and a Helm value.
+ */
+@ConfigMapping(prefix = "agentpolicy")
+public interface OperatorConfig {
+
+    /** Namespace label holding the tier. */
+    @WithDefault("agentpolicy.io/tier")
+    String tierLabel();
+
+    /** Tier used to decide sessions in unlabelled namespaces (fail closed: the strictest). */
+    @WithDefault("1")
+    String unclassifiedTier();
+
+    /** Groups that may create sessions on an engineer's behalf. */
+    @WithDefault("system:masters")
+    List<String> trustedGroups();
+
+    /** Generate the admission policy that refuses edits of rendered maps. */
+    @WithDefault("true")
+    boolean protectManagedConfigMaps();
+
+    /** Groups still allowed to edit rendered maps (their edits are drift). */
+    @WithDefault("system:masters")
+    List<String> breakGlassGroups();
+
+    /** Name of the namespace baseline map. */
+    @WithDefault("agent-managed-settings")
+    String configMapName();
+
+    /** Leader election between replicas. */
+    LeaderElection leaderElection();
+
+    interface LeaderElection {
+        /** Off in dev and test (see application.properties); replicas > 1 need it on. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("agent-policy-operator")
+        String leaseName();
+
+        /** Defaults to the namespace the operator runs in. */
+        Optional<String> leaseNamespace();
+    }
+}

@@ -1,0 +1,150 @@
+package io.agentpolicy.operator.policy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agentpolicy.api.EmergencyOverride;
+import io.agentpolicy.api.EmergencyOverrideStatus;
+import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.PermissionPolicyStatus;
+import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.engine.Finding;
+import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.ValidationResult;
+import io.agentpolicy.operator.baseline.BaselineConfigMap;
+import io.agentpolicy.operator.baseline.BaselinePlan;
+import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.support.Namespaces;
+import io.agentpolicy.operator.support.PolicyValidation;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
+
+/** Computes a PermissionPolicy's status from what the informers hold; it reads and writes nothing itself. */
+@ApplicationScoped
+public class PolicyStatusCalculator {
+    /** Conditions name at most this many conflicts, then count the rest. */
+    static final int MAX_LISTED = 5;
+
+    public record Event(Reason reason, String message) {
+    }
+
+    public record Result(PermissionPolicyStatus status, List<Event> events, Optional<Instant> nextChange) {
+    }
+
+    @Inject
+    PolicyEngine engine;
+
+    @Inject
+    PolicyValidation validation;
+
+    @Inject
+    BaselineConfigMap baseline;
+
+    @Inject
+    ManagedConfigMaps maps;
+
+    public Result calculate(PermissionPolicy policy, Collection<PermissionPolicy> allPolicies, Collection<Namespace> namespaces,
+            Function<String, ConfigMap> baselineMapOf, Instant now) {
+        PermissionPolicyStatus previous = policy.getStatus() == null ? new PermissionPolicyStatus() : policy.getStatus();
+        List<Event> events = new ArrayList<>();
+        PermissionPolicyStatus status = new PermissionPolicyStatus();
+        status.setObservedGeneration(policy.getMetadata().getGeneration());
+        status.setDrift(previous.getDrift());
+        status.setEmergencyOverride(overrideStatus(policy, previous.getEmergencyOverride(), now, events));
+
+        ValidationResult validity = validation.validate(policy);
+        boolean stalled = !validity.errors().isEmpty();
+        if (stalled) {
+            events.add(new Event(Reason.InvalidSpec, describe(validity.errors())));
+        }
+
+        int matched = 0;
+        int rendered = 0;
+        Set<String> conflicts = new LinkedHashSet<>();
+        List<PermissionPolicy> justThis = List.of(policy);
+        for (Namespace namespace : namespaces) {
+            if (engine.forBaseline(justThis, Namespaces.info(namespace)).isEmpty()) {
+                continue;
+            }
+            matched++;
+            BaselinePlan plan = baseline.plan(namespace, allPolicies, now);
+            if (plan.action() == BaselinePlan.Action.RENDER) {
+                plan.merged().conflicts().forEach(c -> conflicts.add(c.message()));
+                if (maps.isUpToDate(baselineMapOf.apply(namespace.getMetadata().getName()), plan.desired())) {
+                    rendered++;
+                }
+            }
+        }
+        status.setMatchedNamespaces(matched);
+        status.setRenderedNamespaces(rendered);
+
+        Conditions conditions = new Conditions(previous.getConditions(), policy.getMetadata().getGeneration(), now);
+        conditions.set(Conditions.STALLED, stalled, stalled ? "InvalidSpec" : "Valid",
+                stalled ? describe(validity.errors()) : "the spec is valid");
+        boolean ready = !stalled && rendered == matched;
+        conditions.set(Conditions.READY, ready, stalled ? "InvalidSpec" : ready ? "Rendered" : "Rendering",
+                stalled ? "the spec is invalid; previously rendered maps stay in place"
+                        : rendered + " of " + matched + " matched namespaces hold the desired managed settings");
+        conditions.set(Conditions.RECONCILING, !stalled && !ready, ready || stalled ? "Idle" : "Rendering",
+                ready || stalled ? "no work in flight" : (matched - rendered) + " namespaces still to render");
+        conditions.set(Conditions.CONFLICTING, !conflicts.isEmpty(), conflicts.isEmpty() ? "NoConflict" : "MergeConflict",
+                conflicts.isEmpty() ? "no conflict with other policies" : listed(conflicts));
+        conditions.set(Conditions.WARNINGS, !validity.warnings().isEmpty(),
+                validity.warnings().isEmpty() ? "NoWarnings" : "SpecWarnings",
+                validity.warnings().isEmpty() ? "no warnings" : describe(validity.warnings()));
+        status.setConditions(conditions.build());
+
+        Optional<Instant> nextChange = Boolean.TRUE.equals(status.getEmergencyOverride() == null ? null
+                : status.getEmergencyOverride().getActive())
+                        ? Optional.ofNullable(Rfc3339.parse(status.getEmergencyOverride().getExpiresAt()))
+                        : Optional.empty();
+        return new Result(status, events, nextChange);
+    }
+
+    /** The override's state; activation time is kept from the previous status while it stays active. */
+    private static EmergencyOverrideStatus overrideStatus(PermissionPolicy policy, EmergencyOverrideStatus previous, Instant now,
+            List<Event> events) {
+        EmergencyOverride override = policy.getSpec() == null ? null : policy.getSpec().getEmergencyOverride();
+        boolean wasActive = previous != null && Boolean.TRUE.equals(previous.getActive());
+        Instant expiresAt = override == null ? null : Rfc3339.parse(override.getExpiresAt());
+        boolean active = expiresAt != null && now.isBefore(expiresAt);
+        if (active && !wasActive) {
+            events.add(new Event(Reason.OverrideActivated, "emergency override caps sessions at " + override.getMaxMode()
+                    + " until " + override.getExpiresAt() + ": " + override.getReason()));
+        } else if (!active && wasActive) {
+            events.add(new Event(Reason.OverrideExpired, override == null ? "emergency override removed"
+                    : "emergency override lapsed at " + override.getExpiresAt()));
+        }
+        if (override == null && !wasActive) {
+            return null;
+        }
+        EmergencyOverrideStatus status = new EmergencyOverrideStatus();
+        status.setActive(active);
+        status.setExpiresAt(override == null ? null : override.getExpiresAt());
+        if (active) {
+            status.setActivatedAt(wasActive && previous.getActivatedAt() != null ? previous.getActivatedAt() : now.toString());
+        }
+        return status;
+    }
+
+    static String describe(List<Finding> findings) {
+        return listed(findings.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.toList()));
+    }
+
+    private static String listed(Collection<String> items) {
+        String shown = items.stream().limit(MAX_LISTED).collect(Collectors.joining("; "));
+        return items.size() > MAX_LISTED ? shown + "; and " + (items.size() - MAX_LISTED) + " more" : shown;
+    }
+}

@@ -1,0 +1,17 @@
+package io.agentpolicy.operator.support;
+
+import java.util.Map;
+
+import io.agentpolicy.engine.NamespaceInfo;
+import io.fabric8.kubernetes.api.model.Namespace;
+
+/** Translates Kubernetes namespaces into what the engine needs to know of them. */
+public final class Namespaces {
+    private Namespaces() {
+    }
+
+    public static NamespaceInfo info(Namespace namespace) {
+        Map<String, String> labels = namespace.getMetadata().getLabels();
+        return new NamespaceInfo(namespace.getMetadata().getName(), labels == null ? Map.of() : Map.copyOf(labels));
+    }
+}

@@ -1,0 +1,79 @@
+package io.agentpolicy.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import io.agentpolicy.api.PermissionPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** Small helpers the integration tests share: unique names, YAML, namespaces, policies, maps. */
+public final class Resources {
+    /** The field manager of test writes (the operator's own is agent-policy-operator). */
+    public static final String TEST_MANAGER = "integration-test";
+
+    private Resources() {
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static Namespace createNamespace(KubernetesClient client, String name, String tierLabel, String tier) {
+        NamespaceBuilder namespace = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata();
+        if (tier != null) {
+            namespace.editMetadata().addToLabels(tierLabel, tier).endMetadata();
+        }
+        return client.namespaces().resource(namespace.build()).create();
+    }
+
+    public static String policyYaml(String name, String spec) {
+        return "apiVersion: agentpolicy.io/v1alpha1\nkind: PermissionPolicy\nmetadata: {name: " + name + "}\nspec:\n"
+                + spec.indent(2);
+    }
+
+    /** Applies a policy the way a GitOps tool would: server-side apply of the whole manifest. */
+    public static PermissionPolicy applyPolicy(KubernetesClient client, String name, String spec) {
+        return client.resource(load(client, PermissionPolicy.class, policyYaml(name, spec)))
+                .fieldManager(TEST_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    public static <T extends HasMetadata> T load(KubernetesClient client, Class<T> type, String yaml) {
+        return client.resources(type).load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).item();
+    }
+
+    public static List<HasMetadata> loadFile(KubernetesClient client, Path file) {
+        try {
+            return client.load(Files.newInputStream(file)).items();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ConfigMap configMap(KubernetesClient client, String namespace, String name) {
+        return client.configMaps().inNamespace(namespace).withName(name).get();
+    }
+
+    public static String settingsOf(ConfigMap map) {
+        return map == null ? null : map.getData().get("managed-settings.json");
+    }
+
+    public static String readResource(String path) {
+        try (var in = Resources.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
