@@ -26,6 +26,7 @@ public class Modes {
     private PermissionMode defaultMode;
 
     @Size(min = 1, max = 6)
+    @ValidationRule(value = "self.all(m, self.exists_one(n, n == m))", message = "modes.allowed lists a mode more than once")
     @JsonPropertyDescription("Modes an AgentSession may end up in; absent means all six. Modes outside this set are locked "
             + "out in the rendered file where Claude Code has a lock (bypassPermissions, auto).")
     private List<PermissionMode> allowed;

@@ -42,12 +42,8 @@ final class CanonicalJson {
         if (node == null || node.isNull() || node.isMissingNode()) {
             out.append("null");
         } else if (node.isObject()) {
-            List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
-            node.fields().forEachRemaining(e -> {
-                if (!e.getValue().isNull()) {
-                    members.add(e);
-                }
-            });
+            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
+            members.removeIf(member -> member.getValue().isNull());
             members.sort(Map.Entry.comparingByKey()); // String.compareTo is UTF-16 code unit order, like JS sort()
             writeContainer('{', '}', members.iterator(), gap, indent, out, (member, inner) -> {
                 quote(member.getKey(), out);
@@ -99,7 +95,7 @@ final class CanonicalJson {
     }
 
     /** JSON.stringify's QuoteJSONString: short escapes, a u00xx escape for other controls and lone surrogates, the rest literal. */
-    static void quote(String text, StringBuilder out) {
+    private static void quote(String text, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

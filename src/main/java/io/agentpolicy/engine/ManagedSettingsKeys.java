@@ -9,6 +9,7 @@ import static io.agentpolicy.engine.SettingType.integerAtLeast;
 import static io.agentpolicy.engine.SettingType.integerBetween;
 import static io.agentpolicy.engine.SettingType.mapOf;
 import static io.agentpolicy.engine.SettingType.nonEmptyString;
+import static io.agentpolicy.engine.SettingType.nonEmptyStringArray;
 import static io.agentpolicy.engine.SettingType.number;
 import static io.agentpolicy.engine.SettingType.numberBetween;
 import static io.agentpolicy.engine.SettingType.object;
@@ -40,7 +41,7 @@ final class ManagedSettingsKeys {
     static final Set<String> GLOBAL_CONFIG_ONLY = Set.of("autoConnectIde", "autoInstallIdeExtension", "diffTool",
             "externalEditorContext", "permissionExplainerEnabled", "teammateDefaultModel");
 
-    static final List<String> HOOK_EVENTS = List.of("ConfigChange", "CwdChanged", "DirectoryAdded", "Elicitation",
+    private static final List<String> HOOK_EVENTS = List.of("ConfigChange", "CwdChanged", "DirectoryAdded", "Elicitation",
             "ElicitationResult", "FileChanged", "InstructionsLoaded", "MessageDisplay", "Notification", "PermissionDenied",
             "PermissionRequest", "PostCompact", "PostToolBatch", "PostToolUse", "PostToolUseFailure", "PreCompact", "PreToolUse",
             "SessionEnd", "SessionStart", "Setup", "Stop", "StopFailure", "SubagentStart", "SubagentStop", "TaskCompleted",
@@ -167,7 +168,7 @@ final class ManagedSettingsKeys {
             "footerLinksRegexes", array(),
             "forceLoginGatewayUrl", string(),
             "forceLoginMethod", oneOf("claudeai", "console", "gateway"),
-            "forceLoginOrgUUID", either(string(), arrayOf(nonEmptyString())),
+            "forceLoginOrgUUID", either(string(), nonEmptyStringArray()),
             "forceRemoteSettingsRefresh", bool(),
             "gcpAuthRefresh", string(),
             "hooks", HOOKS,
@@ -189,7 +190,7 @@ final class ManagedSettingsKeys {
                     "allow", arrayOf(new Rule(RuleGrammar.ListKind.ALLOW)),
                     "ask", arrayOf(new Rule(RuleGrammar.ListKind.ASK)),
                     "deny", arrayOf(new Rule(RuleGrammar.ListKind.DENY)),
-                    "additionalDirectories", arrayOf(nonEmptyString()),
+                    "additionalDirectories", nonEmptyStringArray(),
                     "defaultMode", DEFAULT_MODE,
                     "disableBypassPermissionsMode", DISABLE,
                     "disableAutoMode", DISABLE), Set.of()),

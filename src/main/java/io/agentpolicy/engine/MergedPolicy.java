@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,8 +74,8 @@ public record MergedPolicy(
         additionalDirectories = sortedUnique(additionalDirectories);
         settings = settings.deepCopy();
         conflicts = List.copyOf(conflicts);
-        permittedByPolicy = Map.copyOf(permittedByPolicy);
-        seniorityGroups = Map.copyOf(seniorityGroups);
+        permittedByPolicy = immutableValues(permittedByPolicy);
+        seniorityGroups = immutableValues(seniorityGroups);
         seniorityCaps = List.copyOf(seniorityCaps);
         taskCaps = List.copyOf(taskCaps);
         activeOverrides = List.copyOf(activeOverrides);
@@ -118,5 +119,11 @@ public record MergedPolicy(
 
     private static List<String> sortedUnique(Collection<String> values) {
         return List.copyOf(new TreeSet<>(values));
+    }
+
+    private static <K, V> Map<K, Set<V>> immutableValues(Map<K, Set<V>> map) {
+        Map<K, Set<V>> copy = new HashMap<>();
+        map.forEach((key, values) -> copy.put(key, Set.copyOf(values)));
+        return Map.copyOf(copy);
     }
 }

@@ -54,6 +54,7 @@ final class PolicyMerger {
                 .reduce(PermissionMode::lowest).orElse(PermissionMode.DEFAULT);
         PermissionMode overrideCap = overrides.stream().map(MergedPolicy.ActiveOverride::maxMode)
                 .reduce(PermissionMode::lowest).orElse(PermissionMode.BYPASS_PERMISSIONS);
+        // an active emergency override caps the namespace default too, not only sessions (see EmergencyOverride's docs)
         PermissionMode defaultMode = ModeSets.lowerInto(allowed, PermissionMode.lowest(requestedDefault, overrideCap));
 
         SettingsMerger.Result settings = SettingsMerger.merge(ordered);
@@ -109,15 +110,14 @@ final class PolicyMerger {
         return !cast.isEmpty() && cast.stream().allMatch(rare::equals) ? rare : safe;
     }
 
+    /** Every policy's entries of one list; MergedPolicy sorts and de-duplicates them. */
     private static List<String> union(List<PermissionPolicy> policies, Function<Permissions, List<String>> list) {
-        Set<String> union = new TreeSet<>();
-        for (PermissionPolicy policy : policies) {
-            Permissions permissions = spec(policy).getPermissions();
-            if (permissions != null) {
-                Policies.orEmpty(list.apply(permissions)).stream().filter(Objects::nonNull).forEach(union::add);
-            }
-        }
-        return List.copyOf(union);
+        return policies.stream()
+                .map(policy -> spec(policy).getPermissions())
+                .filter(Objects::nonNull)
+                .flatMap(permissions -> Policies.orEmpty(list.apply(permissions)).stream())
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     private static Map<Seniority, Set<String>> seniorityGroups(List<PermissionPolicy> policies) {

@@ -118,13 +118,13 @@ final class RuleGrammar {
         }
         int open = rule.indexOf('(');
         String tool = open < 0 ? rule : rule.substring(0, open);
+        int close = open < 0 ? -1 : closingParenthesis(rule, open);
+        if (tool.contains(")") || open >= 0 && close < 0) {
+            findings.error(field, "rule \"" + rule + "\" has unbalanced parentheses; every ( needs a matching )");
+            return;
+        }
         String specifier = null;
-        if (open >= 0 || tool.contains(")")) {
-            int close = open < 0 ? -1 : closingParenthesis(rule, open);
-            if (close < 0) {
-                findings.error(field, "rule \"" + rule + "\" has unbalanced parentheses; every ( needs a matching )");
-                return;
-            }
+        if (open >= 0) {
             if (close != rule.length() - 1) {
                 findings.error(field, "rule \"" + rule + "\" has text after the closing parenthesis (\"" + rule.substring(close + 1)
                         + "\"); a rule is Tool or Tool(specifier)");

@@ -35,33 +35,37 @@ final class SessionDecider {
         String tier = selection.sessionTierOf(ns);
         List<PermissionPolicy> governing = selection.forSession(all, ns);
         MergedPolicy merged = governing.isEmpty() ? null : PolicyMerger.merge(governing, now);
-        List<String> names = merged == null ? List.of() : merged.policyNames();
         Seniority level = merged == null ? Seniority.JUNIOR : merged.seniorityOf(Policies.orEmpty(spec.getGroups()));
-        DecisionBuilder decision = new DecisionBuilder(tier, level, names, merged);
+        Facts facts = new Facts(tier, level, merged == null ? List.of() : merged.policyNames(), merged, null);
 
         Instant sessionExpiry = Rfc3339.parse(spec.getExpiresAt());
         if (spec.getExpiresAt() != null && sessionExpiry == null) {
-            return decision.ended(SessionPhase.DENIED, "spec.expiresAt \"" + spec.getExpiresAt()
+            return facts.ended(SessionPhase.DENIED, "spec.expiresAt \"" + spec.getExpiresAt()
                     + "\" is not an RFC 3339 timestamp (e.g. 2026-11-21T18:00:00Z); denied");
         }
         if (sessionExpiry != null && !now.isBefore(sessionExpiry)) {
-            return decision.ended(SessionPhase.EXPIRED, "session expired at " + Rfc3339.format(sessionExpiry));
+            return facts.ended(SessionPhase.EXPIRED, "session expired at " + Rfc3339.format(sessionExpiry));
         }
-        decision.nextTransition = Stream.of(sessionExpiry, merged == null ? null : merged.soonestOverrideExpiry())
-                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+        Facts pending = facts.until(Stream.of(sessionExpiry, merged == null ? null : merged.soonestOverrideExpiry())
+                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null));
         if (merged == null) {
-            return decision.ended(SessionPhase.DENIED, "no PermissionPolicy governs namespace " + ns.name() + ", tier " + tier);
+            return pending.ended(SessionPhase.DENIED, "no PermissionPolicy governs namespace " + ns.name() + ", tier " + tier);
         }
+        return judge(spec, merged, pending);
+    }
 
+    /** Steps 5 to 9: the requested (or default) mode against the allowed set and the lowest cap. */
+    private static Decision judge(AgentSessionSpec spec, MergedPolicy merged, Facts facts) {
+        String tier = facts.tier();
         PermissionMode requested = spec.getRequestedMode();
         PermissionMode mode = requested != null ? requested : merged.defaultMode();
         String lead = requested != null ? "requested " + mode : "no mode requested; the namespace default is " + mode;
-        Optional<Cap> cap = lowestCap(merged, level, spec.getTaskType(), tier);
+        Optional<Cap> cap = lowestCap(merged, facts.seniority(), spec.getTaskType(), tier);
         boolean allowed = merged.allowed().contains(mode);
         boolean withinCap = cap.map(c -> !mode.isAbove(c.maxMode())).orElse(true);
         if (allowed && withinCap) {
-            return decision.runs(SessionPhase.ADMITTED, mode, false,
-                    lead + "; within tier " + tier + "'s allowed modes and caps (" + Policies.describe(names) + ")");
+            return facts.runs(SessionPhase.ADMITTED, mode, false,
+                    lead + "; within tier " + tier + "'s allowed modes and caps (" + Policies.describe(facts.policies()) + ")");
         }
 
         List<String> clauses = new ArrayList<>();
@@ -76,15 +80,15 @@ final class SessionDecider {
         }
         String because = String.join("; ", clauses);
         if (merged.enforcement() == Enforcement.AUDIT) {
-            return decision.runs(SessionPhase.ADMITTED, mode, true, because + "; admitted under Audit (violation reported)");
+            return facts.runs(SessionPhase.ADMITTED, mode, true, because + "; admitted under Audit (violation reported)");
         }
         if (merged.onViolation() == OnViolation.DENY) {
-            return decision.ended(SessionPhase.DENIED, because + "; denied");
+            return facts.ended(SessionPhase.DENIED, because + "; denied");
         }
         PermissionMode limit = cap.map(c -> PermissionMode.lowest(mode, c.maxMode())).orElse(mode);
         return ModeSets.highestAtOrBelow(merged.allowed(), limit)
-                .map(target -> decision.runs(SessionPhase.DOWNGRADED, target, false, because + "; downgraded to " + target))
-                .orElseGet(() -> decision.ended(SessionPhase.DENIED,
+                .map(target -> facts.runs(SessionPhase.DOWNGRADED, target, false, because + "; downgraded to " + target))
+                .orElseGet(() -> facts.ended(SessionPhase.DENIED,
                         because + "; tier " + tier + " allows no mode at or below " + limit + "; denied"));
     }
 
@@ -105,19 +109,11 @@ final class SessionDecider {
         return caps.stream().min(Comparator.comparingInt(c -> c.maxMode().rank())); // min keeps the first of equals
     }
 
-    /** Fills the fields every outcome shares. */
-    private static final class DecisionBuilder {
-        private final String tier;
-        private final Seniority seniority;
-        private final List<String> policies;
-        private final MergedPolicy merged;
-        private Instant nextTransition;
+    /** What every outcome of one decision shares. */
+    private record Facts(String tier, Seniority seniority, List<String> policies, MergedPolicy merged, Instant nextTransition) {
 
-        DecisionBuilder(String tier, Seniority seniority, List<String> policies, MergedPolicy merged) {
-            this.tier = tier;
-            this.seniority = seniority;
-            this.policies = policies;
-            this.merged = merged;
+        Facts until(Instant next) {
+            return new Facts(tier, seniority, policies, merged, next);
         }
 
         Decision runs(SessionPhase phase, PermissionMode mode, boolean violation, String reason) {

@@ -1,5 +1,6 @@
 package io.agentpolicy.engine;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ interface SettingType {
     default void checkInside(JsonNode value, String path, Findings findings) {
     }
 
+    /** Reports at path everything wrong with the value. */
     default void check(JsonNode value, String path, Findings findings) {
         if (accepts(value)) {
             checkInside(value, path, findings);
@@ -33,6 +35,7 @@ interface SettingType {
         }
     }
 
+    /** The path of an object member: spec.settings + env = spec.settings.env (no leading dot at the root). */
     static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
@@ -43,11 +46,11 @@ interface SettingType {
 
     /** Visits an object's members, skipping null ones: they are rendered as absent, so there is nothing to check. */
     static void forEachMember(JsonNode object, BiConsumer<String, JsonNode> visitor) {
-        object.fields().forEachRemaining(member -> {
+        for (Map.Entry<String, JsonNode> member : object.properties()) {
             if (!member.getValue().isNull()) {
                 visitor.accept(member.getKey(), member.getValue());
             }
-        });
+        }
     }
 
     // ---- factories, so the key table reads like the fact sheet ----
@@ -103,11 +106,15 @@ interface SettingType {
     }
 
     static SettingType arrayOf(SettingType item) {
-        return new ArrayOf(item);
+        return new ArrayOf(item, "an array");
     }
 
     static SettingType stringArray() {
-        return arrayOf(string());
+        return new ArrayOf(string(), "an array of strings");
+    }
+
+    static SettingType nonEmptyStringArray() {
+        return new ArrayOf(nonEmptyString(), "an array of non-empty strings");
     }
 
     static SettingType either(SettingType first, SettingType second) {
@@ -157,12 +164,7 @@ interface SettingType {
     }
 
     /** An array whose every element has the item type. */
-    record ArrayOf(SettingType item) implements SettingType {
-        @Override
-        public String expectation() {
-            return item.expectation().equals("a string") ? "an array of strings" : "an array of " + item.expectation();
-        }
-
+    record ArrayOf(SettingType item, String expectation) implements SettingType {
         @Override
         public boolean accepts(JsonNode value) {
             return value.isArray();
@@ -224,9 +226,11 @@ interface SettingType {
 
         /** The same shape with more fields, e.g. a hook handler's common fields plus those of its type. */
         Shape with(Map<String, SettingType> moreFields, Set<String> moreRequired) {
-            Map<String, SettingType> all = new LinkedHashMap<>(fields);
-            all.putAll(moreFields);
-            return new Shape(noun, all, moreRequired);
+            Map<String, SettingType> allFields = new LinkedHashMap<>(fields);
+            allFields.putAll(moreFields);
+            Set<String> allRequired = new HashSet<>(required);
+            allRequired.addAll(moreRequired);
+            return new Shape(noun, allFields, allRequired);
         }
 
         @Override

@@ -9,8 +9,11 @@ import jakarta.inject.Singleton;
 import io.agentpolicy.engine.EngineConfig;
 import io.agentpolicy.engine.PolicyEngine;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
-/** Wires the pure engine, the clock and leader election into CDI. */
+/** Wires the pure engine, the clock, controller metrics and leader election into CDI. */
 public class OperatorBeans {
 
     @Produces
@@ -23,6 +26,16 @@ public class OperatorBeans {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * JOSDK metrics per controller, not per resource: per-resource series would grow with every namespace
+     * and session in the cluster.
+     */
+    @Produces
+    @Singleton
+    Metrics controllerMetrics(MeterRegistry registry) {
+        return MicrometerMetrics.withoutPerResourceMetrics(registry);
     }
 
     /** QOSDK asks for this bean in the prod profile; a null result leaves leader election off. */
