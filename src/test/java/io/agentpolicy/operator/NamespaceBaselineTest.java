@@ -12,6 +12,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -167,6 +169,39 @@ class NamespaceBaselineTest {
                 }
                 """));
         assertThat(configMap(client, namespace, MAP).getMetadata().getAnnotations()).containsEntry("agentpolicy.io/policies", second);
+    }
+
+    @Test
+    void anEmergencyOverrideCapsTheDefaultModeAndLapsesByItself() {
+        String tier = unique("override");
+        String policyName = unique("override-policy");
+        String namespace = createNamespace(client, unique("override"), TIER_LABEL, tier).getMetadata().getName();
+        Instant expiresAt = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
+        applyPolicy(client, policyName, "tiers: [" + tier + "]\nmodes: {default: acceptEdits}\n"
+                + "emergencyOverride: {maxMode: plan, reason: \"INC-42 outage\", expiresAt: \"" + expiresAt + "\"}");
+
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(settingsOf(configMap(client, namespace, MAP)))
+                .contains("\"defaultMode\": \"plan\""));
+        await().atMost(WITHIN).untilAsserted(() -> {
+            PermissionPolicy policy = client.resources(PermissionPolicy.class).withName(policyName).get();
+            assertThat(policy.getStatus().getEmergencyOverride().getActive()).isTrue();
+            assertThat(policy.getStatus().getEmergencyOverride().getExpiresAt()).isEqualTo(expiresAt.toString());
+            assertThat(eventsAbout(policyName)).contains("OverrideActivated");
+        });
+
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(settingsOf(configMap(client, namespace, MAP)))
+                .contains("\"defaultMode\": \"acceptEdits\""));
+        LOG.infof("override lapsed at %s; map restored %d ms later", expiresAt, Duration.between(expiresAt, Instant.now()).toMillis());
+        await().atMost(WITHIN).untilAsserted(() -> {
+            PermissionPolicy policy = client.resources(PermissionPolicy.class).withName(policyName).get();
+            assertThat(policy.getStatus().getEmergencyOverride().getActive()).isFalse();
+            assertThat(eventsAbout(policyName)).contains("OverrideExpired");
+        });
+    }
+
+    private List<String> eventsAbout(String policyName) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> policyName.equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
     }
 
     @Test

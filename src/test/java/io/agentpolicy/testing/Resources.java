@@ -10,10 +10,12 @@ import java.util.UUID;
 
 import io.agentpolicy.api.PermissionPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** Small helpers the integration tests share: unique names, YAML, namespaces, policies, maps. */
 public final class Resources {
@@ -40,10 +42,25 @@ public final class Resources {
                 + spec.indent(2);
     }
 
-    /** Applies a policy the way a GitOps tool would: server-side apply of the whole manifest. */
+    /**
+     * Applies a policy the way a GitOps tool would: server-side apply of the manifest as written (so the API
+     * server, not a client-side parser, judges it), and returns it as stored.
+     */
     public static PermissionPolicy applyPolicy(KubernetesClient client, String name, String spec) {
-        return client.resource(load(client, PermissionPolicy.class, policyYaml(name, spec)))
-                .fieldManager(TEST_MANAGER).forceConflicts().serverSideApply();
+        client.resource(policyYaml(name, spec)).fieldManager(TEST_MANAGER).forceConflicts().serverSideApply();
+        return client.resources(PermissionPolicy.class).withName(name).get();
+    }
+
+    /**
+     * Replaces a policy's manifest with a plain update (PUT), as `kubectl replace` does: server-side apply
+     * answers type errors with HTTP 500 instead of the readable 422 that users see.
+     */
+    public static PermissionPolicy replacePolicy(KubernetesClient client, String name, String spec) {
+        GenericKubernetesResource manifest = Serialization.unmarshal(policyYaml(name, spec), GenericKubernetesResource.class);
+        manifest.getMetadata().setResourceVersion(client.resources(PermissionPolicy.class).withName(name).get()
+                .getMetadata().getResourceVersion());
+        client.resource(manifest).update();
+        return client.resources(PermissionPolicy.class).withName(name).get();
     }
 
     public static <T extends HasMetadata> T load(KubernetesClient client, Class<T> type, String yaml) {

@@ -142,7 +142,7 @@ public final class TestCluster {
         for (HasMetadata crd : crds) {
             admin.resource(crd).forceConflicts().serverSideApply();
             admin.resources(CustomResourceDefinition.class).withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                             .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
                             60, TimeUnit.SECONDS);
         }

@@ -43,15 +43,22 @@ public class BaselineConfigMap {
         return config.configMapName();
     }
 
-    public BaselinePlan plan(Namespace namespace, Collection<PermissionPolicy> allPolicies, Instant now) {
+    /**
+     * What the namespace's map should be. An invalid policy that matches the namespace, or that the current map
+     * was rendered from, freezes the map: an invalid spec (say, a broken selector) must not re-render or remove it.
+     */
+    public BaselinePlan plan(Namespace namespace, Collection<PermissionPolicy> allPolicies, ConfigMap actual, Instant now) {
         NamespaceInfo info = Namespaces.info(namespace);
         List<PermissionPolicy> matching = engine.forBaseline(allPolicies, info);
-        if (matching.isEmpty() || namespace.getMetadata().getDeletionTimestamp() != null) {
-            return BaselinePlan.remove();
-        }
-        List<String> invalid = matching.stream().filter(p -> !validation.isValid(p)).map(p -> p.getMetadata().getName()).toList();
+        List<String> renderedFrom = actual == null ? List.of() : ManagedConfigMaps.contributingPolicies(actual);
+        List<String> invalid = allPolicies.stream()
+                .filter(p -> matching.contains(p) || renderedFrom.contains(p.getMetadata().getName()))
+                .filter(p -> !validation.isValid(p)).map(p -> p.getMetadata().getName()).sorted().toList();
         if (!invalid.isEmpty()) {
             return BaselinePlan.keep(invalid);
+        }
+        if (matching.isEmpty() || namespace.getMetadata().getDeletionTimestamp() != null) {
+            return BaselinePlan.remove();
         }
         MergedPolicy merged = engine.merge(matching, now);
         ConfigMap desired = maps.desired(info.name(), name(), SettingsRenderer.renderBaseline(merged), engine.tierOf(info),

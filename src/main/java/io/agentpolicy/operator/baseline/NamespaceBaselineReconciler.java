@@ -81,7 +81,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
         Instant now = clock.instant();
         String name = namespace.getMetadata().getName();
         ConfigMap actual = configMaps.get(new ResourceID(baseline.name(), name)).orElse(null);
-        BaselinePlan plan = baseline.plan(namespace, policies.list(p -> true).toList(), now);
+        BaselinePlan plan = baseline.plan(namespace, policies.list(p -> true).toList(), actual, now);
         switch (plan.action()) {
             case RENDER -> maps.apply(actual, plan.desired(), configMaps);
             case REMOVE -> maps.delete(actual);

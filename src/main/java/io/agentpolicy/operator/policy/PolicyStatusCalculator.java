@@ -79,10 +79,11 @@ public class PolicyStatusCalculator {
                 continue;
             }
             matched++;
-            BaselinePlan plan = baseline.plan(namespace, allPolicies, now);
+            ConfigMap actual = baselineMapOf.apply(namespace.getMetadata().getName());
+            BaselinePlan plan = baseline.plan(namespace, allPolicies, actual, now);
             if (plan.action() == BaselinePlan.Action.RENDER) {
                 plan.merged().conflicts().forEach(c -> conflicts.add(c.message()));
-                if (maps.isUpToDate(baselineMapOf.apply(namespace.getMetadata().getName()), plan.desired())) {
+                if (maps.isUpToDate(actual, plan.desired())) {
                     rendered++;
                 }
             }
