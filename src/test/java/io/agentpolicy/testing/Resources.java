@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 import io.agentpolicy.api.PermissionPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -61,6 +64,15 @@ public final class Resources {
                 .getMetadata().getResourceVersion());
         client.resource(manifest).update();
         return client.resources(PermissionPolicy.class).withName(name).get();
+    }
+
+    /** Every document of a multi-document YAML text, as the given type. */
+    public static <T> List<T> loadAll(String yaml, Class<T> type) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readerFor(type).<T> readValues(yaml).readAll();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static <T extends HasMetadata> T load(KubernetesClient client, Class<T> type, String yaml) {

@@ -190,6 +190,23 @@ public final class TestCluster {
         throw new IOException("no two consecutive free ports");
     }
 
+    /** A control-plane binary by its hack/kube-binaries.sh --print key: KUBECTL, HELM, KUBE_APISERVER, ETCD. */
+    public Path binary(String key) {
+        ProcessBuilder print = new ProcessBuilder("hack/kube-binaries.sh", "--print");
+        try {
+            Process process = print.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            return output.lines().filter(l -> l.startsWith(key + "=")).map(l -> Path.of(l.substring(key.length() + 1)))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no binary " + key));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Path stateDirectory() {
         return stateDirectory;
     }

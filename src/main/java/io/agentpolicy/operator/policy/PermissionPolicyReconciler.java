@@ -17,7 +17,7 @@ import io.agentpolicy.operator.baseline.BaselineConfigMap;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
-import io.agentpolicy.operator.support.Statuses;
+import io.agentpolicy.operator.support.JsonTrees;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -84,7 +84,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 now);
         result.events().forEach(event -> events.record(policy, event.reason(), event.message()));
 
-        UpdateControl<PermissionPolicy> control = Statuses.same(policy.getStatus(), result.status())
+        UpdateControl<PermissionPolicy> control = JsonTrees.same(policy.getStatus(), result.status())
                 ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
         result.nextChange().ifPresent(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)));

@@ -1,0 +1,112 @@
+package io.agentpolicy.operator.admission;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.operator.support.JsonTrees;
+import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.support.PolicyValidation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * Keeps the generated ValidatingAdmissionPolicies and bindings equal to what the policies and the configuration
+ * call for. Each generated policy is its own primary resource; {@link AdmissionPolicyBootstrap} creates missing
+ * ones at start-up, and every PermissionPolicy event (deletion included) reconciles them all.
+ */
+@ControllerConfiguration(name = AdmissionPolicyReconciler.NAME,
+        informer = @Informer(labelSelector = ManagedConfigMaps.MANAGED_SELECTOR))
+public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmissionPolicy> {
+    public static final String NAME = "admission-policy";
+    private static final Logger LOG = Logger.getLogger(AdmissionPolicyReconciler.class);
+
+    @Inject
+    AdmissionPolicies admissionPolicies;
+
+    @Inject
+    PolicyValidation validation;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Clock clock;
+
+    private InformerEventSource<PermissionPolicy, ValidatingAdmissionPolicy> policies;
+    private InformerEventSource<ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicy> bindings;
+
+    @Override
+    public List<EventSource<?, ValidatingAdmissionPolicy>> prepareEventSources(EventSourceContext<ValidatingAdmissionPolicy> context) {
+        Set<ResourceID> everyGenerated = AdmissionPolicies.allNames().stream().map(ResourceID::new).collect(Collectors.toSet());
+        policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, ValidatingAdmissionPolicy.class)
+                .withName("admission-permission-policies")
+                .withSecondaryToPrimaryMapper(policy -> everyGenerated)
+                .build(), context);
+        bindings = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ValidatingAdmissionPolicyBinding.class, ValidatingAdmissionPolicy.class)
+                        .withName("admission-bindings")
+                        .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(binding -> Set.of(new ResourceID(binding.getMetadata().getName())))
+                        .build(), context);
+        return List.of(policies, bindings);
+    }
+
+    @Override
+    public UpdateControl<ValidatingAdmissionPolicy> reconcile(ValidatingAdmissionPolicy actual, Context<ValidatingAdmissionPolicy> context) {
+        String name = actual.getMetadata().getName();
+        List<PermissionPolicy> all = policies.list(p -> true).toList();
+        Optional<AdmissionPolicies.Generated> desired = admissionPolicies.desired(valid(all), clock.instant()).stream()
+                .filter(g -> g.name().equals(name)).findFirst();
+        if (desired.isEmpty()) {
+            client.resource(actual).delete();
+            bindings.get(new ResourceID(name)).ifPresent(binding -> client.resource(binding).delete());
+            return UpdateControl.noUpdate();
+        }
+        if (desired.get().fromPolicies() && all.stream().anyMatch(p -> !validation.isValid(p))) {
+            // An invalid policy freezes what admission enforces, as it freezes the rendered maps.
+            LOG.debugf("admission policy %s kept as it is while a PermissionPolicy is invalid", name);
+            return UpdateControl.noUpdate();
+        }
+        applyIfChanged(actual, desired.get().policy());
+        applyIfChanged(bindings.get(new ResourceID(name)).orElse(null), desired.get().binding());
+        return UpdateControl.noUpdate();
+    }
+
+    private List<PermissionPolicy> valid(List<PermissionPolicy> all) {
+        return all.stream().filter(validation::isValid).toList();
+    }
+
+    /** Writes only when the object lacks something the operator wants in it (server defaults don't count). */
+    private void applyIfChanged(HasMetadata actual, HasMetadata desired) {
+        if (actual != null && JsonTrees.contains(specOf(actual), specOf(desired))
+                && JsonTrees.contains(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
+            return;
+        }
+        client.resource(desired).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    private static Object specOf(HasMetadata resource) {
+        return resource instanceof ValidatingAdmissionPolicy policy ? policy.getSpec()
+                : ((ValidatingAdmissionPolicyBinding) resource).getSpec();
+    }
+}

@@ -1,0 +1,213 @@
+package io.agentpolicy.operator.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionStatus;
+import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.PodCompliance;
+import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.RenderedSettings;
+import io.agentpolicy.operator.support.EventRecorder;
+import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.support.Namespaces;
+import io.agentpolicy.operator.support.PolicyValidation;
+import io.agentpolicy.operator.support.JsonTrees;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * Decides AgentSessions and keeps each running session's map and status current. A session is decided again
+ * whenever a policy that governs (or governed) it changes, its namespace is relabelled, an override lapses, it
+ * expires, or one of its pods or its map changes.
+ */
+@ControllerConfiguration(name = AgentSessionReconciler.NAME)
+public class AgentSessionReconciler implements Reconciler<AgentSession> {
+    public static final String NAME = "agent-session";
+    static final String BY_POLICY = "byPolicy";
+
+    @Inject
+    PolicyEngine engine;
+
+    @Inject
+    PolicyValidation validation;
+
+    @Inject
+    SessionConfigMap sessionMap;
+
+    @Inject
+    ManagedConfigMaps maps;
+
+    @Inject
+    SessionStatusBuilder statusBuilder;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    Clock clock;
+
+    private InformerEventSource<PermissionPolicy, AgentSession> policies;
+    private InformerEventSource<Namespace, AgentSession> namespaces;
+    private InformerEventSource<ConfigMap, AgentSession> configMaps;
+    private InformerEventSource<Pod, AgentSession> pods;
+
+    @Override
+    public List<EventSource<?, AgentSession>> prepareEventSources(EventSourceContext<AgentSession> context) {
+        context.getPrimaryCache().addIndexers(Map.of(BY_POLICY, session -> session.getStatus() == null
+                || session.getStatus().getPolicies() == null ? List.of() : session.getStatus().getPolicies()));
+        policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, AgentSession.class)
+                .withName("session-policies")
+                .withSecondaryToPrimaryMapper(policy -> sessionsConcerning(policy, context))
+                .build(), context);
+        namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, AgentSession.class)
+                .withName("session-namespaces")
+                .withSecondaryToPrimaryMapper(ns -> idsOf(context.getPrimaryCache().list(ns.getMetadata().getName())))
+                .build(), context);
+        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, AgentSession.class)
+                .withName("session-config-maps")
+                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR + "," + ApiConstants.SESSION_LABEL)
+                .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
+                .build(), context);
+        pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AgentSession.class)
+                .withName("session-pods")
+                .withLabelSelector(ApiConstants.SESSION_LABEL)
+                .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
+                .build(), context);
+        return List.of(policies, namespaces, configMaps, pods);
+    }
+
+    @Override
+    public UpdateControl<AgentSession> reconcile(AgentSession session, Context<AgentSession> context) {
+        Instant now = clock.instant();
+        String namespaceName = session.getMetadata().getNamespace();
+        String name = session.getMetadata().getName();
+        AgentSessionStatus previous = session.getStatus() == null ? new AgentSessionStatus() : session.getStatus();
+        ConfigMap actualMap = configMaps.get(new ResourceID(SessionConfigMap.nameOf(name), namespaceName)).orElse(null);
+        List<Pod> sessionPods = pods.list(namespaceName, pod -> name.equals(pod.getMetadata().getLabels().get(ApiConstants.SESSION_LABEL)))
+                .toList();
+        Namespace namespace = namespaces.get(new ResourceID(namespaceName)).orElse(null);
+        List<PermissionPolicy> all = policies.list(p -> true).toList();
+
+        List<String> invalid = namespace == null ? List.of() : invalidGoverning(all, namespace, previous);
+        AgentSessionStatus status;
+        if (namespace == null || !invalid.isEmpty()) {
+            // Keep the last decision and map while a governing policy is invalid: never act on a broken spec.
+            status = statusBuilder.frozen(session, previous, invalid, now);
+        } else {
+            Decision decision = engine.decide(all, Namespaces.info(namespace), session.getSpec(), now);
+            RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
+            ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
+            if (desired != null) {
+                maps.apply(actualMap, desired, configMaps);
+            } else {
+                maps.delete(actualMap);
+            }
+            PodCompliance compliance = PodComplianceCheck.check(sessionPods,
+                    desired == null ? null : desired.getMetadata().getName(), decision.effectiveMode());
+            status = statusBuilder.decided(session, previous, decision, rendered, compliance, now);
+            recordChanges(session, previous, status, decision, now);
+            UpdateControl<AgentSession> control = updateStatus(session, previous, status);
+            if (decision.nextTransition() != null) {
+                // Expiry and override lapses are scheduled for their instant, not polled.
+                control.rescheduleAfter(Duration.between(now, decision.nextTransition()).plusMillis(1));
+            }
+            return control;
+        }
+        return updateStatus(session, previous, status);
+    }
+
+    private List<String> invalidGoverning(List<PermissionPolicy> all, Namespace namespace, AgentSessionStatus previous) {
+        List<PermissionPolicy> governing = engine.forSession(all, Namespaces.info(namespace));
+        List<String> previously = previous.getPolicies() == null ? List.of() : previous.getPolicies();
+        return all.stream()
+                .filter(p -> governing.contains(p) || previously.contains(p.getMetadata().getName()))
+                .filter(p -> !validation.isValid(p))
+                .map(p -> p.getMetadata().getName()).sorted().toList();
+    }
+
+    /** Events and the audit line for a new decision or a changed one; nothing when the outcome is the same. */
+    private void recordChanges(AgentSession session, AgentSessionStatus previous, AgentSessionStatus next, Decision decision,
+            Instant now) {
+        boolean changed = previous.getPhase() != next.getPhase()
+                || !Objects.equals(previous.getEffectiveMode(), next.getEffectiveMode())
+                || !Objects.equals(previous.getReason(), next.getReason());
+        if (changed) {
+            audit.record(session, decision, now);
+            events.record(session, Reason.valueOf(next.getPhase().value()), next.getReason());
+        }
+        PodCompliance pods = next.getPods();
+        if (pods != null && pods.getNonCompliant() > 0 && !JsonTrees.same(previous.getPods(), pods)) {
+            events.record(session, Reason.PodNonCompliant, pods.getNonCompliant() + " non-compliant pod(s): "
+                    + pods.getViolations().get(0).getPod() + " " + pods.getViolations().get(0).getProblem());
+        }
+    }
+
+    private static UpdateControl<AgentSession> updateStatus(AgentSession session, AgentSessionStatus previous,
+            AgentSessionStatus status) {
+        if (JsonTrees.same(previous, status)) {
+            return UpdateControl.noUpdate();
+        }
+        AgentSession patch = new AgentSession();
+        patch.setMetadata(new ObjectMetaBuilder().withName(session.getMetadata().getName())
+                .withNamespace(session.getMetadata().getNamespace()).build());
+        patch.setStatus(status);
+        return UpdateControl.patchStatus(patch);
+    }
+
+    /** Sessions governed by the policy now (by namespace) and those it governed at their last decision. */
+    private Set<ResourceID> sessionsConcerning(PermissionPolicy policy, EventSourceContext<AgentSession> context) {
+        Set<ResourceID> concerned = new HashSet<>(idsOf(context.getPrimaryCache().byIndex(BY_POLICY, policy.getMetadata().getName()).stream()));
+        List<PermissionPolicy> justThis = List.of(policy);
+        Map<String, Boolean> governedNamespaces = new HashMap<>();
+        context.getPrimaryCache().list().forEach(session -> {
+            String ns = session.getMetadata().getNamespace();
+            boolean governed = governedNamespaces.computeIfAbsent(ns, n -> namespaces != null && namespaces.get(new ResourceID(n))
+                    .map(namespace -> !engine.forSession(justThis, Namespaces.info(namespace)).isEmpty()).orElse(false));
+            if (governed) {
+                concerned.add(ResourceID.fromResource(session));
+            }
+        });
+        return concerned;
+    }
+
+    private static Set<ResourceID> sessionOf(HasMetadata labelled) {
+        String session = labelled.getMetadata().getLabels() == null ? null
+                : labelled.getMetadata().getLabels().get(ApiConstants.SESSION_LABEL);
+        return session == null ? Set.of() : Set.of(new ResourceID(session, labelled.getMetadata().getNamespace()));
+    }
+
+    private static Set<ResourceID> idsOf(Stream<AgentSession> sessions) {
+        return sessions.map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,55 @@
+package io.agentpolicy.operator.session;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.engine.Decision;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The audit trail of session decisions: one JSON line per decision or change of decision on the logger
+ * {@value #LOGGER}, and the counter agentpolicy_decisions_total{phase, tier}.
+ */
+@ApplicationScoped
+public class AuditTrail {
+    public static final String LOGGER = "agentpolicy.audit";
+    private static final Logger AUDIT = Logger.getLogger(LOGGER);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    MeterRegistry registry;
+
+    public void record(AgentSession session, Decision decision, Instant now) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timestamp", now.toString());
+        line.put("namespace", session.getMetadata().getNamespace());
+        line.put("session", session.getMetadata().getName());
+        line.put("tier", decision.tier());
+        line.put("repository", session.getSpec().getRepository());
+        line.put("engineer", session.getSpec().getEngineer());
+        line.put("seniority", decision.seniority() == null ? null : decision.seniority().value());
+        line.put("taskType", session.getSpec().getTaskType());
+        line.put("requestedMode", session.getSpec().getRequestedMode() == null ? null : session.getSpec().getRequestedMode().value());
+        line.put("effectiveMode", decision.effectiveMode() == null ? null : decision.effectiveMode().value());
+        line.put("phase", decision.phase().value());
+        line.put("reason", decision.reason());
+        line.put("policies", decision.policies());
+        try {
+            AUDIT.info(JSON.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an audit record is plain strings and lists", e);
+        }
+        registry.counter("agentpolicy.decisions", "phase", decision.phase().value(), "tier", String.valueOf(decision.tier()))
+                .increment();
+    }
+}

@@ -1,0 +1,123 @@
+package io.agentpolicy.operator.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.PermissionMode;
+import io.agentpolicy.api.PodCompliance;
+import io.agentpolicy.api.PodViolation;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+
+/**
+ * Whether a session's pods run Claude Code under the session's managed settings: the session map is mounted at
+ * /etc/claude-code (or its file via subPath) and no container passes a flag for a mode the session's file locks.
+ */
+public final class PodComplianceCheck {
+    /** Command-line flags that start Claude Code in bypassPermissions or auto mode, per locked mode. */
+    static final Pattern BYPASS_FLAGS = Pattern.compile(
+            "(^|\\s)(--dangerously-skip-permissions|--permission-mode(=|\\s+)bypassPermissions)(\\s|$)");
+    static final Pattern AUTO_FLAGS = Pattern.compile("(^|\\s)(--enable-auto-mode|--permission-mode(=|\\s+)auto)(\\s|$)");
+
+    private PodComplianceCheck() {
+    }
+
+    /**
+     * @param effectiveMode the session's mode; bypassPermissions and auto are locked unless it is that mode, as in
+     *        the session's rendered file
+     */
+    public static PodCompliance check(List<Pod> pods, String sessionMap, PermissionMode effectiveMode) {
+        int compliant = 0;
+        int nonCompliant = 0;
+        List<PodViolation> violations = new ArrayList<>();
+        for (Pod pod : pods) {
+            List<PodViolation> problems = problemsOf(pod, sessionMap, effectiveMode);
+            if (problems.isEmpty()) {
+                compliant++;
+            } else {
+                nonCompliant++;
+                problems.stream().limit(PodCompliance.MAX_VIOLATIONS - violations.size()).forEach(violations::add);
+            }
+        }
+        PodCompliance result = new PodCompliance();
+        result.setCompliant(compliant);
+        result.setNonCompliant(nonCompliant);
+        result.setViolations(violations);
+        return result;
+    }
+
+    static List<PodViolation> problemsOf(Pod pod, String sessionMap, PermissionMode effectiveMode) {
+        String name = pod.getMetadata().getName();
+        List<PodViolation> problems = new ArrayList<>();
+        if (sessionMap == null) {
+            problems.add(new PodViolation(name, null, "belongs to a session that may not run (no session map)"));
+        } else if (!mountsSettings(pod, sessionMap)) {
+            problems.add(new PodViolation(name, null, "does not mount ConfigMap " + sessionMap + " at " + ApiConstants.MOUNT_DIRECTORY));
+        }
+        for (Container container : containers(pod)) {
+            String commandLine = commandLine(container);
+            if (effectiveMode != PermissionMode.BYPASS_PERMISSIONS && BYPASS_FLAGS.matcher(commandLine).find()) {
+                problems.add(new PodViolation(name, container.getName(),
+                        "starts Claude Code in bypassPermissions, which this session's settings lock out"));
+            }
+            if (effectiveMode != PermissionMode.AUTO && AUTO_FLAGS.matcher(commandLine).find()) {
+                problems.add(new PodViolation(name, container.getName(),
+                        "starts Claude Code in auto mode, which this session's settings lock out"));
+            }
+        }
+        return problems;
+    }
+
+    private static boolean mountsSettings(Pod pod, String sessionMap) {
+        Set<String> volumes = pod.getSpec().getVolumes() == null ? Set.of() : pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null && sessionMap.equals(v.getConfigMap().getName()))
+                .map(Volume::getName).collect(Collectors.toSet());
+        return containers(pod).stream()
+                .flatMap(c -> c.getVolumeMounts() == null ? Stream.<VolumeMount>empty() : c.getVolumeMounts().stream())
+                .filter(m -> volumes.contains(m.getName()))
+                .anyMatch(PodComplianceCheck::mountsAtManagedPath);
+    }
+
+    private static boolean mountsAtManagedPath(VolumeMount mount) {
+        String path = trimSlash(mount.getMountPath());
+        boolean wholeDirectory = (mount.getSubPath() == null || mount.getSubPath().isEmpty())
+                && ApiConstants.MOUNT_DIRECTORY.equals(path);
+        boolean theFile = ApiConstants.SETTINGS_KEY.equals(mount.getSubPath())
+                && (ApiConstants.MOUNT_DIRECTORY + "/" + ApiConstants.SETTINGS_KEY).equals(path);
+        return wholeDirectory || theFile;
+    }
+
+    private static String trimSlash(String path) {
+        return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static List<Container> containers(Pod pod) {
+        List<Container> all = new ArrayList<>();
+        if (pod.getSpec().getInitContainers() != null) {
+            all.addAll(pod.getSpec().getInitContainers());
+        }
+        if (pod.getSpec().getContainers() != null) {
+            all.addAll(pod.getSpec().getContainers());
+        }
+        return all;
+    }
+
+    /** command and args as one line, so both `[claude, --flag]` and `[sh, -c, "claude --flag"]` are seen. */
+    static String commandLine(Container container) {
+        List<String> words = new ArrayList<>();
+        if (container.getCommand() != null) {
+            words.addAll(container.getCommand());
+        }
+        if (container.getArgs() != null) {
+            words.addAll(container.getArgs());
+        }
+        return String.join(" ", words);
+    }
+}

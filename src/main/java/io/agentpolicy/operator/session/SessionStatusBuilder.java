@@ -1,0 +1,81 @@
+package io.agentpolicy.operator.session;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionStatus;
+import io.agentpolicy.api.PodCompliance;
+import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.api.SessionPhase;
+import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.RenderedSettings;
+import io.agentpolicy.operator.support.Conditions;
+
+/** Turns a decision (or the reason there is none) into an AgentSession status with kstatus conditions. */
+@ApplicationScoped
+public class SessionStatusBuilder {
+
+    public AgentSessionStatus decided(AgentSession session, AgentSessionStatus previous, Decision decision, RenderedSettings rendered,
+            PodCompliance pods, Instant now) {
+        AgentSessionStatus status = base(session, previous);
+        status.setPhase(decision.phase());
+        status.setEffectiveMode(decision.effectiveMode());
+        status.setTier(decision.tier());
+        status.setSeniority(decision.seniority());
+        status.setPolicies(decision.policies());
+        status.setReason(decision.reason());
+        if (rendered != null) {
+            status.setConfigMap(SessionConfigMap.nameOf(session.getMetadata().getName()));
+            status.setSettingsHash(rendered.sha256());
+        }
+        status.setPods(pods);
+
+        // The CRD checks the timestamp's shape; an impossible date (month 13) is only found here.
+        boolean badSpec = session.getSpec().getExpiresAt() != null && Rfc3339.parse(session.getSpec().getExpiresAt()) == null;
+        Conditions conditions = new Conditions(previous.getConditions(), session.getMetadata().getGeneration(), now);
+        conditions.set(Conditions.READY, decision.phase().runs(), decision.phase().value(), decision.reason());
+        conditions.set(Conditions.STALLED, badSpec, badSpec ? "InvalidSpec" : "Decided",
+                badSpec ? decision.reason() : "the session was decided");
+        conditions.set(Conditions.POLICY_VIOLATION, decision.policyViolation(),
+                decision.policyViolation() ? "AuditOnly" : "Compliant",
+                decision.policyViolation() ? decision.reason() : "the session is within its policies");
+        status.setConditions(conditions.build());
+        return status;
+    }
+
+    /** The previous decision stays; Stalled says why nothing was decided. */
+    public AgentSessionStatus frozen(AgentSession session, AgentSessionStatus previous, List<String> invalidPolicies, Instant now) {
+        AgentSessionStatus status = base(session, previous);
+        status.setPhase(previous.getPhase() == null ? SessionPhase.PENDING : previous.getPhase());
+        status.setEffectiveMode(previous.getEffectiveMode());
+        status.setTier(previous.getTier());
+        status.setSeniority(previous.getSeniority());
+        status.setPolicies(previous.getPolicies());
+        status.setConfigMap(previous.getConfigMap());
+        status.setSettingsHash(previous.getSettingsHash());
+        status.setPods(previous.getPods());
+        String why = invalidPolicies.isEmpty()
+                ? "namespace " + session.getMetadata().getNamespace() + " is not known yet"
+                : "governing PermissionPolicy " + String.join(", ", invalidPolicies)
+                        + " is invalid; the session keeps its last decision until the policy is fixed";
+        status.setReason(previous.getReason() == null ? why : previous.getReason());
+        Conditions conditions = new Conditions(previous.getConditions(), session.getMetadata().getGeneration(), now);
+        boolean runs = status.getPhase().runs();
+        conditions.set(Conditions.READY, runs, status.getPhase().value(), status.getReason());
+        conditions.set(Conditions.STALLED, true, invalidPolicies.isEmpty() ? "NamespaceUnknown" : "InvalidPolicy", why);
+        conditions.set(Conditions.POLICY_VIOLATION, Conditions.isTrue(previous.getConditions(), Conditions.POLICY_VIOLATION),
+                "Unchanged", "kept from the last decision");
+        status.setConditions(conditions.build());
+        return status;
+    }
+
+    private static AgentSessionStatus base(AgentSession session, AgentSessionStatus previous) {
+        AgentSessionStatus status = new AgentSessionStatus();
+        status.setObservedGeneration(session.getMetadata().getGeneration());
+        status.setDrift(previous.getDrift());
+        return status;
+    }
+}

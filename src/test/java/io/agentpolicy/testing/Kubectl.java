@@ -1,0 +1,68 @@
+package io.agentpolicy.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The kubectl built with the control plane, run against the test cluster: for the things users do with kubectl
+ * itself (apply with strict field validation, impersonation with --as / --as-group).
+ */
+public final class Kubectl {
+
+    /** What a kubectl run printed and how it ended. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    private Kubectl() {
+    }
+
+    /** Runs kubectl with the given arguments, feeding stdin (may be null). */
+    public static Result run(String stdin, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(binary().toString());
+        command.add("--kubeconfig=" + TestCluster.get().kubeconfig());
+        command.addAll(List.of(arguments));
+        try {
+            Process process = new ProcessBuilder(command).start();
+            if (stdin != null) {
+                process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("kubectl did not finish: " + command);
+            }
+            return new Result(process.exitValue(), out, err);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kubectl", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** kubectl apply -f - of the manifest, optionally as another user with groups. */
+    public static Result apply(String manifest, String asUser, String... asGroups) {
+        List<String> arguments = new ArrayList<>(List.of("apply", "-f", "-"));
+        if (asUser != null) {
+            arguments.add("--as=" + asUser);
+            for (String group : asGroups) {
+                arguments.add("--as-group=" + group);
+            }
+        }
+        return run(manifest, arguments.toArray(String[]::new));
+    }
+
+    private static Path binary() {
+        return TestCluster.get().binary("KUBECTL");
+    }
+}
