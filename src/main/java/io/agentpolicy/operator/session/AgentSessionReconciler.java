@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -52,6 +52,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public static final String NAME = "agent-session";
     static final String BY_POLICY = "byPolicy";
+    static final int MAX_REMEMBERED = 50_000;
 
     @Inject
     PolicyEngine engine;
@@ -77,6 +78,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     @Inject
     Clock clock;
 
+    private final Map<String, String> lastRecorded = new ConcurrentHashMap<>();
     private InformerEventSource<PermissionPolicy, AgentSession> policies;
     private InformerEventSource<Namespace, AgentSession> namespaces;
     private InformerEventSource<ConfigMap, AgentSession> configMaps;
@@ -156,13 +158,20 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .map(p -> p.getMetadata().getName()).sorted().toList();
     }
 
-    /** Events and the audit line for a new decision or a changed one; nothing when the outcome is the same. */
+    /**
+     * Events and the audit line for a new decision or a changed one; nothing when the outcome is the same. The
+     * outcome last recorded per session is remembered too: the cached status may not show the operator's own
+     * status write yet when the next event arrives.
+     */
     private void recordChanges(AgentSession session, AgentSessionStatus previous, AgentSessionStatus next, Decision decision,
             Instant now) {
-        boolean changed = previous.getPhase() != next.getPhase()
-                || !Objects.equals(previous.getEffectiveMode(), next.getEffectiveMode())
-                || !Objects.equals(previous.getReason(), next.getReason());
-        if (changed) {
+        String outcome = next.getPhase() + "/" + next.getEffectiveMode() + "/" + next.getReason();
+        String previousOutcome = previous.getPhase() + "/" + previous.getEffectiveMode() + "/" + previous.getReason();
+        String uid = session.getMetadata().getUid();
+        if (lastRecorded.size() > MAX_REMEMBERED) {
+            lastRecorded.clear(); // sessions come and go; forgetting costs at most one repeated audit line each
+        }
+        if (!outcome.equals(previousOutcome) && !outcome.equals(lastRecorded.put(uid, outcome))) {
             audit.record(session, decision, now);
             events.record(session, Reason.valueOf(next.getPhase().value()), next.getReason());
         }
