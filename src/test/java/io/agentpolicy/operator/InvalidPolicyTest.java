@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -111,6 +112,12 @@ class InvalidPolicyTest {
                     assertThat(e.getMessage()).contains(message);
                 });
         assertMapUnchanged();
+    }
+
+    /** Leaves the shared cluster with a valid policy, as other tests expect of their neighbours. */
+    @AfterAll
+    static void fixThePolicy() {
+        applyPolicy(client, POLICY, GOOD_SPEC);
     }
 
     /** The last good map is still there, byte for byte, never rewritten. */

@@ -25,12 +25,19 @@ public final class Kubectl {
 
     /** Runs kubectl with the given arguments, feeding stdin (may be null). */
     public static Result run(String stdin, String... arguments) {
+        return runWith(java.util.Map.of(), stdin, arguments);
+    }
+
+    /** Runs kubectl with extra environment variables (e.g. KUBE_EDITOR for a scripted `kubectl edit`). */
+    public static Result runWith(java.util.Map<String, String> environment, String stdin, String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(binary().toString());
         command.add("--kubeconfig=" + TestCluster.get().kubeconfig());
         command.addAll(List.of(arguments));
         try {
-            Process process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             if (stdin != null) {
                 process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }

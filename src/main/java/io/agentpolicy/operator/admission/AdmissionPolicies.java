@@ -16,6 +16,7 @@ import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.config.OperatorConfig;
+import io.agentpolicy.operator.support.OperatorIdentity;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResourcesBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -36,12 +37,13 @@ public class AdmissionPolicies {
     public static final String SESSION_MODE_WARNINGS = "agentpolicy.io-session-mode-warnings";
     public static final String SESSION_IDENTITY = "agentpolicy.io-session-identity";
     public static final String POD_FLAGS = "agentpolicy.io-pod-flags";
+    public static final String PROTECT_CONFIG_MAPS = "agentpolicy.io-protect-config-maps";
 
     static final String BYPASS_FLAGS = "(^|\\\\s)(--dangerously-skip-permissions|--permission-mode(=|\\\\s+)bypassPermissions)(\\\\s|$)";
     static final String AUTO_FLAGS = "(^|\\\\s)(--enable-auto-mode|--permission-mode(=|\\\\s+)auto)(\\\\s|$)";
 
-    /** One generated policy with its binding; those built from PermissionPolicies freeze while one is invalid. */
-    public record Generated(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding, boolean fromPolicies) {
+    /** One generated policy with its binding. */
+    public record Generated(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
         public String name() {
             return policy.getMetadata().getName();
         }
@@ -53,18 +55,27 @@ public class AdmissionPolicies {
     @Inject
     OperatorConfig config;
 
+    @Inject
+    OperatorIdentity identity;
+
     /** Names of every admission policy this operator may generate (to find and remove ones no longer wanted). */
     public static Set<String> allNames() {
-        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, POD_FLAGS);
+        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, POD_FLAGS, PROTECT_CONFIG_MAPS);
     }
 
+    /** What admission should enforce for these policies (each valid, or the last valid version of it). */
     public List<Generated> desired(List<PermissionPolicy> validPolicies, Instant now) {
         List<PolicyFacts> facts = validPolicies.stream().map(p -> facts(p, now)).toList();
-        return List.of(
+        List<Generated> generated = new ArrayList<>(List.of(
                 sessionModes(facts, true),
                 sessionModes(facts, false),
                 sessionIdentity(),
-                podFlags(facts));
+                podFlags(facts)));
+        // Without knowing its own name the operator would lock itself out of its maps.
+        if (config.protectManagedConfigMaps()) {
+            identity.username().ifPresent(operator -> generated.add(protectConfigMaps(operator)));
+        }
+        return generated;
     }
 
     /** What admission needs to know of one policy: when it matches and what it allows. */
@@ -101,7 +112,7 @@ public class AdmissionPolicies {
                         .withReason("Forbidden")
                         .build())
                 .endSpec().build();
-        return new Generated(policy, binding(policy, deny ? "Deny" : "Warn"), true);
+        return new Generated(policy, binding(policy, deny ? "Deny" : "Warn"));
     }
 
     /** Nobody creates a session for someone else or claims groups they are not in, unless trusted. */
@@ -128,7 +139,7 @@ public class AdmissionPolicies {
                         .withReason("Forbidden")
                         .build())
                 .endSpec().build();
-        return new Generated(policy, binding(policy, "Deny"), false);
+        return new Generated(policy, binding(policy, "Deny"));
     }
 
     /** Pods of a session must not start Claude Code in a mode their tier locks out (under Enforce). */
@@ -149,7 +160,7 @@ public class AdmissionPolicies {
                         "bypassPermissions (--dangerously-skip-permissions or --permission-mode bypassPermissions)"))
                 .addToValidations(flagValidation("autoLockers", AUTO_FLAGS, "auto mode (--permission-mode auto or --enable-auto-mode)"))
                 .endSpec().build();
-        return new Generated(policy, binding(policy, "Deny"), true);
+        return new Generated(policy, binding(policy, "Deny"));
     }
 
     private static io.fabric8.kubernetes.api.model.admissionregistration.v1.Validation flagValidation(String lockers, String flags,
@@ -161,6 +172,42 @@ public class AdmissionPolicies {
                         + " + ' disables (policy ' + variables." + lockers + ".join(', ') + '); remove the flag'")
                 .withReason("Forbidden")
                 .build();
+    }
+
+    /**
+     * Rendered maps may be changed or deleted only by the operator, the break-glass groups and Kubernetes' own
+     * controllers (namespace deletion, garbage collection); everyone else is told which resource to change.
+     */
+    private Generated protectConfigMaps(String operator) {
+        String labels = "oldObject.metadata.labels";
+        String sessionLabel = Cel.string(ApiConstants.SESSION_LABEL);
+        String policies = "has(oldObject.metadata.annotations) && " + Cel.string(ApiConstants.POLICIES_ANNOTATION)
+                + " in oldObject.metadata.annotations ? oldObject.metadata.annotations[" + Cel.string(ApiConstants.POLICIES_ANNOTATION)
+                + "] : 'its PermissionPolicies'";
+        ValidatingAdmissionPolicy policy = base(PROTECT_CONFIG_MAPS, new MatchResourcesBuilder()
+                .addNewResourceRule().withApiGroups("").withApiVersions("v1").withResources("configmaps")
+                .withOperations("UPDATE", "DELETE").endResourceRule()
+                .withNewObjectSelector().addToMatchLabels(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE).endObjectSelector()
+                .build(), List.of())
+                .addNewMatchCondition().withName("not-the-operator")
+                .withExpression("request.userInfo.username != " + Cel.string(operator)).endMatchCondition()
+                .addNewMatchCondition().withName("not-break-glass")
+                .withExpression("!(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in "
+                        + Cel.list(config.breakGlassGroups()) + "))").endMatchCondition()
+                .addNewMatchCondition().withName("not-a-kubernetes-controller")
+                .withExpression("!request.userInfo.username.startsWith('system:serviceaccount:kube-system:') "
+                        + "&& request.userInfo.username != 'system:kube-controller-manager'").endMatchCondition()
+                .addToValidations(new ValidationBuilder()
+                        .withExpression("false")
+                        .withMessageExpression("'ConfigMap ' + oldObject.metadata.namespace + '/' + oldObject.metadata.name"
+                                + " + ' is managed by agent-policy-operator and cannot be changed by hand: ' + "
+                                + "(has(" + labels + ") && " + sessionLabel + " in " + labels
+                                + " ? 'it holds the settings of AgentSession ' + " + labels + "[" + sessionLabel + "] + '; change that session or its policies instead'"
+                                + " : 'it is rendered from PermissionPolicy ' + (" + policies + ") + '; change the policy instead')")
+                        .withReason("Forbidden")
+                        .build())
+                .endSpec().build();
+        return new Generated(policy, binding(policy, "Deny"));
     }
 
     /** tier, one match variable per policy, and the merged enforcement and onViolation votes (docs api.md, Merging). */

@@ -38,7 +38,7 @@ public class AdmissionPolicyBootstrap {
     void onStart(@Observes StartupEvent start) {
         try {
             List<PermissionPolicy> valid = client.resources(PermissionPolicy.class).list().getItems().stream()
-                    .filter(validation::isValid).toList();
+                    .map(validation::lastGood).flatMap(java.util.Optional::stream).toList();
             for (AdmissionPolicies.Generated generated : admissionPolicies.desired(valid, clock.instant())) {
                 if (client.resources(ValidatingAdmissionPolicy.class).withName(generated.name()).get() == null) {
                     client.resource(generated.policy()).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();

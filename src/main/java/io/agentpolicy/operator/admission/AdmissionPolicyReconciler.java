@@ -8,8 +8,6 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
@@ -38,7 +36,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
         informer = @Informer(labelSelector = ManagedConfigMaps.MANAGED_SELECTOR))
 public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmissionPolicy> {
     public static final String NAME = "admission-policy";
-    private static final Logger LOG = Logger.getLogger(AdmissionPolicyReconciler.class);
 
     @Inject
     AdmissionPolicies admissionPolicies;
@@ -75,16 +72,11 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
     public UpdateControl<ValidatingAdmissionPolicy> reconcile(ValidatingAdmissionPolicy actual, Context<ValidatingAdmissionPolicy> context) {
         String name = actual.getMetadata().getName();
         List<PermissionPolicy> all = policies.list(p -> true).toList();
-        Optional<AdmissionPolicies.Generated> desired = admissionPolicies.desired(valid(all), clock.instant()).stream()
+        Optional<AdmissionPolicies.Generated> desired = admissionPolicies.desired(lastGood(all), clock.instant()).stream()
                 .filter(g -> g.name().equals(name)).findFirst();
         if (desired.isEmpty()) {
             client.resource(actual).delete();
             bindings.get(new ResourceID(name)).ifPresent(binding -> client.resource(binding).delete());
-            return UpdateControl.noUpdate();
-        }
-        if (desired.get().fromPolicies() && all.stream().anyMatch(p -> !validation.isValid(p))) {
-            // An invalid policy freezes what admission enforces, as it freezes the rendered maps.
-            LOG.debugf("admission policy %s kept as it is while a PermissionPolicy is invalid", name);
             return UpdateControl.noUpdate();
         }
         applyIfChanged(actual, desired.get().policy());
@@ -92,8 +84,9 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
         return UpdateControl.noUpdate();
     }
 
-    private List<PermissionPolicy> valid(List<PermissionPolicy> all) {
-        return all.stream().filter(validation::isValid).toList();
+    /** An invalid policy is enforced as it last was valid, like the maps it rendered. */
+    private List<PermissionPolicy> lastGood(List<PermissionPolicy> all) {
+        return all.stream().map(validation::lastGood).flatMap(Optional::stream).toList();
     }
 
     /** Writes only when the object lacks something the operator wants in it (server defaults don't count). */

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agentpolicy.api.ApiConstants;
+
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.MergedPolicy;
 import io.agentpolicy.engine.NamespaceInfo;
@@ -63,8 +64,9 @@ public class BaselineConfigMap {
         MergedPolicy merged = engine.merge(matching, now);
         ConfigMap desired = maps.desired(info.name(), name(), SettingsRenderer.renderBaseline(merged), engine.tierOf(info),
                 merged.policyNames(), matching.stream().map(BaselineConfigMap::ownerReference).toList(), Map.of());
-        return BaselinePlan.render(desired, merged);
+        return BaselinePlan.render(desired, merged, matching);
     }
+
 
     /** Every contributing policy owns the map, so it goes away with the last of them. */
     private static OwnerReference ownerReference(PermissionPolicy policy) {

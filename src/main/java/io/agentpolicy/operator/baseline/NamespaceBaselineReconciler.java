@@ -12,8 +12,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.operator.drift.DriftGuard;
+import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.OperatorMetrics;
@@ -44,7 +47,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
     BaselineConfigMap baseline;
 
     @Inject
-    ManagedConfigMaps maps;
+    DriftGuard drift;
 
     @Inject
     PolicyEngine engine;
@@ -66,6 +69,10 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
                 .withSecondaryToPrimaryMapper(map -> isBaseline(map)
                         ? Set.of(new ResourceID(map.getMetadata().getNamespace()))
                         : Set.of())
+                .withOnUpdateFilter((changed, before) -> {
+                    witness(before, changed);
+                    return true;
+                })
                 .build(), context);
         configMaps.addIndexers(Map.of(BY_POLICY, map -> isBaseline(map) ? ManagedConfigMaps.contributingPolicies(map) : List.of()));
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, Namespace.class)
@@ -83,8 +90,10 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
         ConfigMap actual = configMaps.get(new ResourceID(baseline.name(), name)).orElse(null);
         BaselinePlan plan = baseline.plan(namespace, policies.list(p -> true).toList(), actual, now);
         switch (plan.action()) {
-            case RENDER -> maps.apply(actual, plan.desired(), configMaps);
-            case REMOVE -> maps.delete(actual);
+            // A deletion is known from the maps seen since start; nothing records baseline maps across restarts.
+            case RENDER -> drift.converge(actual, plan.desired(), plan.merged().enforcement(), plan.owners(),
+                    engine.tierOf(Namespaces.info(namespace)), false, configMaps, now);
+            case REMOVE -> drift.remove(actual);
             case KEEP -> LOG.debugf("namespace %s keeps its last good map: invalid policies %s", name, plan.invalidPolicies());
         }
         UpdateControl<Namespace> control = UpdateControl.noUpdate();
@@ -94,6 +103,20 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
             control.rescheduleAfter(Duration.between(now, overrideExpiry).plusMillis(1));
         }
         return control;
+    }
+
+    /** Every watched change of a baseline map is checked for drift, before any reconcile might restore it. */
+    private void witness(ConfigMap before, ConfigMap changed) {
+        if (!isBaseline(changed) || policies == null) {
+            return;
+        }
+        List<PermissionPolicy> owners = ManagedConfigMaps.contributingPolicies(before).stream()
+                .map(name -> policies.get(new ResourceID(name))).flatMap(java.util.Optional::stream).toList();
+        if (!owners.isEmpty()) {
+            Instant now = clock.instant();
+            drift.witness(before, changed, engine.merge(owners, now).enforcement(), owners.stream().map(DriftOwner::of).toList(),
+                    before.getMetadata().getLabels().get(ApiConstants.DEFAULT_TIER_LABEL), now);
+        }
     }
 
     private boolean isBaseline(ConfigMap map) {

@@ -23,6 +23,10 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.ValidationResult;
 import io.agentpolicy.operator.baseline.BaselineConfigMap;
 import io.agentpolicy.operator.baseline.BaselinePlan;
+import io.agentpolicy.operator.drift.Drift;
+import io.agentpolicy.operator.drift.DriftGuard;
+import io.agentpolicy.operator.drift.DriftLedger;
+import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.Conditions;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
@@ -55,13 +59,18 @@ public class PolicyStatusCalculator {
     @Inject
     ManagedConfigMaps maps;
 
+    @Inject
+    DriftGuard driftGuard;
+
+    @Inject
+    DriftLedger ledger;
+
     public Result calculate(PermissionPolicy policy, Collection<PermissionPolicy> allPolicies, Collection<Namespace> namespaces,
             Function<String, ConfigMap> baselineMapOf, Instant now) {
         PermissionPolicyStatus previous = policy.getStatus() == null ? new PermissionPolicyStatus() : policy.getStatus();
         List<Event> events = new ArrayList<>();
         PermissionPolicyStatus status = new PermissionPolicyStatus();
         status.setObservedGeneration(policy.getMetadata().getGeneration());
-        status.setDrift(previous.getDrift());
         status.setEmergencyOverride(overrideStatus(policy, previous.getEmergencyOverride(), now, events));
 
         ValidationResult validity = validation.validate(policy);
@@ -73,6 +82,8 @@ public class PolicyStatusCalculator {
         int matched = 0;
         int rendered = 0;
         Set<String> conflicts = new LinkedHashSet<>();
+        List<Drift> drifted = new ArrayList<>();
+        DriftOwner owner = DriftOwner.of(policy);
         List<PermissionPolicy> justThis = List.of(policy);
         for (Namespace namespace : namespaces) {
             if (engine.forBaseline(justThis, Namespaces.info(namespace)).isEmpty()) {
@@ -83,6 +94,11 @@ public class PolicyStatusCalculator {
             BaselinePlan plan = baseline.plan(namespace, allPolicies, actual, now);
             if (plan.action() == BaselinePlan.Action.RENDER) {
                 plan.merged().conflicts().forEach(c -> conflicts.add(c.message()));
+                Drift drift = driftGuard.currentDrift(actual, plan.desired());
+                if (drift != null) {
+                    drifted.add(drift);
+                    driftGuard.note(owner, drift, plan.merged().enforcement(), now);
+                }
                 if (maps.isUpToDate(actual, plan.desired())) {
                     rendered++;
                 }
@@ -90,6 +106,7 @@ public class PolicyStatusCalculator {
         }
         status.setMatchedNamespaces(matched);
         status.setRenderedNamespaces(rendered);
+        status.setDrift(ledger.snapshot(owner));
 
         Conditions conditions = new Conditions(previous.getConditions(), policy.getMetadata().getGeneration(), now);
         conditions.set(Conditions.STALLED, stalled, stalled ? "InvalidSpec" : "Valid",
@@ -100,6 +117,8 @@ public class PolicyStatusCalculator {
                         : rendered + " of " + matched + " matched namespaces hold the desired managed settings");
         conditions.set(Conditions.RECONCILING, !stalled && !ready, ready || stalled ? "Idle" : "Rendering",
                 ready || stalled ? "no work in flight" : (matched - rendered) + " namespaces still to render");
+        conditions.set(Conditions.DRIFTED, !drifted.isEmpty(), drifted.isEmpty() ? "NoDrift" : "ConfigMapChanged",
+                drifted.isEmpty() ? "every rendered map holds the desired settings" : listed(drifted.stream().map(Drift::describe).toList()));
         conditions.set(Conditions.CONFLICTING, !conflicts.isEmpty(), conflicts.isEmpty() ? "NoConflict" : "MergeConflict",
                 conflicts.isEmpty() ? "no conflict with other policies" : listed(conflicts));
         conditions.set(Conditions.WARNINGS, !validity.warnings().isEmpty(),

@@ -22,6 +22,10 @@ import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.RenderedSettings;
+import io.agentpolicy.operator.drift.Drift;
+import io.agentpolicy.operator.drift.DriftGuard;
+import io.agentpolicy.operator.drift.DriftLedger;
+import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
@@ -64,7 +68,10 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     SessionConfigMap sessionMap;
 
     @Inject
-    ManagedConfigMaps maps;
+    DriftGuard drift;
+
+    @Inject
+    DriftLedger ledger;
 
     @Inject
     SessionStatusBuilder statusBuilder;
@@ -100,6 +107,10 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .withName("session-config-maps")
                 .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR + "," + ApiConstants.SESSION_LABEL)
                 .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
+                .withOnUpdateFilter((changed, before) -> {
+                    witness(before, changed, context);
+                    return true;
+                })
                 .build(), context);
         pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AgentSession.class)
                 .withName("session-pods")
@@ -130,14 +141,19 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             Decision decision = engine.decide(all, Namespaces.info(namespace), session.getSpec(), now);
             RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
             ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
+            DriftOwner owner = DriftOwner.of(session);
             if (desired != null) {
-                maps.apply(actualMap, desired, configMaps);
+                boolean renderedBefore = previous.getConfigMap() != null;
+                drift.converge(actualMap, desired, decision.merged().enforcement(), List.of(owner), decision.tier(), renderedBefore,
+                        configMaps, now);
             } else {
-                maps.delete(actualMap);
+                drift.remove(actualMap);
             }
+            Drift remaining = desired == null ? null
+                    : drift.currentDrift(configMaps.get(ResourceID.fromResource(desired)).orElse(null), desired);
             PodCompliance compliance = PodComplianceCheck.check(sessionPods,
                     desired == null ? null : desired.getMetadata().getName(), decision.effectiveMode());
-            status = statusBuilder.decided(session, previous, decision, rendered, compliance, now);
+            status = statusBuilder.decided(session, previous, decision, rendered, compliance, remaining, ledger.snapshot(owner), now);
             recordChanges(session, previous, status, decision, now);
             UpdateControl<AgentSession> control = updateStatus(session, previous, status);
             if (decision.nextTransition() != null) {
@@ -147,6 +163,21 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             return control;
         }
         return updateStatus(session, previous, status);
+    }
+
+    /** Every watched change of a session map is checked for drift, before any reconcile might restore it. */
+    private void witness(ConfigMap before, ConfigMap changed, EventSourceContext<AgentSession> context) {
+        sessionOf(before).stream().findFirst().flatMap(id -> context.getPrimaryCache().get(id)).ifPresent(session -> {
+            List<String> names = session.getStatus() == null || session.getStatus().getPolicies() == null ? List.of()
+                    : session.getStatus().getPolicies();
+            List<PermissionPolicy> governing = names.stream().map(name -> policies.get(new ResourceID(name)))
+                    .flatMap(java.util.Optional::stream).toList();
+            if (!governing.isEmpty()) {
+                Instant now = clock.instant();
+                drift.witness(before, changed, engine.merge(governing, now).enforcement(), List.of(DriftOwner.of(session)),
+                        session.getStatus().getTier(), now);
+            }
+        });
     }
 
     private List<String> invalidGoverning(List<PermissionPolicy> all, Namespace namespace, AgentSessionStatus previous) {

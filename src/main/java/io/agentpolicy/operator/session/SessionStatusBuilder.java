@@ -7,11 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionStatus;
+import io.agentpolicy.api.DriftStatus;
 import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.RenderedSettings;
+import io.agentpolicy.operator.drift.Drift;
 import io.agentpolicy.operator.support.Conditions;
 
 /** Turns a decision (or the reason there is none) into an AgentSession status with kstatus conditions. */
@@ -19,8 +21,9 @@ import io.agentpolicy.operator.support.Conditions;
 public class SessionStatusBuilder {
 
     public AgentSessionStatus decided(AgentSession session, AgentSessionStatus previous, Decision decision, RenderedSettings rendered,
-            PodCompliance pods, Instant now) {
+            PodCompliance pods, Drift currentDrift, DriftStatus driftRecord, Instant now) {
         AgentSessionStatus status = base(session, previous);
+        status.setDrift(driftRecord);
         status.setPhase(decision.phase());
         status.setEffectiveMode(decision.effectiveMode());
         status.setTier(decision.tier());
@@ -39,6 +42,9 @@ public class SessionStatusBuilder {
         conditions.set(Conditions.READY, decision.phase().runs(), decision.phase().value(), decision.reason());
         conditions.set(Conditions.STALLED, badSpec, badSpec ? "InvalidSpec" : "Decided",
                 badSpec ? decision.reason() : "the session was decided");
+        conditions.set(Conditions.DRIFTED, currentDrift != null, currentDrift == null ? "NoDrift" : "ConfigMapChanged",
+                currentDrift == null ? "the session map holds the desired settings"
+                        : currentDrift.describe());
         conditions.set(Conditions.POLICY_VIOLATION, decision.policyViolation(),
                 decision.policyViolation() ? "AuditOnly" : "Compliant",
                 decision.policyViolation() ? decision.reason() : "the session is within its policies");
@@ -66,6 +72,8 @@ public class SessionStatusBuilder {
         boolean runs = status.getPhase().runs();
         conditions.set(Conditions.READY, runs, status.getPhase().value(), status.getReason());
         conditions.set(Conditions.STALLED, true, invalidPolicies.isEmpty() ? "NamespaceUnknown" : "InvalidPolicy", why);
+        conditions.set(Conditions.DRIFTED, Conditions.isTrue(previous.getConditions(), Conditions.DRIFTED),
+                "Unchanged", "kept from the last decision");
         conditions.set(Conditions.POLICY_VIOLATION, Conditions.isTrue(previous.getConditions(), Conditions.POLICY_VIOLATION),
                 "Unchanged", "kept from the last decision");
         status.setConditions(conditions.build());

@@ -1,5 +1,6 @@
 package io.agentpolicy.operator.support;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -66,12 +70,12 @@ public class ManagedConfigMaps {
     }
 
     /**
-     * Writes the desired map unless it is already in place; the map as written goes into the informer's cache
-     * so the next reconcile sees it even before its watch event arrives.
+     * Writes the desired map unless it is already in place, and returns it as written (null when nothing was
+     * written). It goes into the informer's cache so the next reconcile sees it before its watch event arrives.
      */
-    public void apply(ConfigMap actual, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+    public ConfigMap apply(ConfigMap actual, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
         if (isUpToDate(actual, desired)) {
-            return;
+            return null;
         }
         ConfigMap written = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(desired)
                 .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
@@ -81,6 +85,37 @@ public class ManagedConfigMaps {
         } else {
             cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, actual);
         }
+        return written;
+    }
+
+    /**
+     * Puts a changed map back with a merge patch: data keys someone added are removed (server-side apply alone
+     * would keep them), the managed labels, annotations and owners restored, everything else left as it is.
+     * Resetting managedFields hands every field to the operator, so the editor no longer owns the data.
+     */
+    public ConfigMap restore(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        Map<String, Object> data = new HashMap<>();
+        if (current.getData() != null) {
+            current.getData().keySet().forEach(key -> data.put(key, null));
+        }
+        data.putAll(desired.getData());
+        Map<String, Object> metadata = new HashMap<>();
+        metadata.put("labels", desired.getMetadata().getLabels());
+        metadata.put("annotations", desired.getMetadata().getAnnotations());
+        metadata.put("ownerReferences", desired.getMetadata().getOwnerReferences());
+        metadata.put("managedFields", List.of(Map.of()));
+        // Conditional on the version inspected: a newer edit fails the patch, and the retry sees (and counts) it.
+        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+        Map<String, Object> patch = new HashMap<>();
+        patch.put("metadata", metadata);
+        patch.put("data", data);
+        patch.put("binaryData", null);
+        ConfigMap written = client.configMaps().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
+                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
+                        Serialization.asJson(patch));
+        metrics.configMapWritten("restore");
+        cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, current);
+        return written;
     }
 
     /** Deletes a map the operator manages; a map without the managed label is never touched. */

@@ -3,6 +3,7 @@ package io.agentpolicy.operator.support;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import io.agentpolicy.engine.ValidationResult;
 @ApplicationScoped
 public class PolicyValidation {
     private final Map<String, ValidationResult> byGeneration = new ConcurrentHashMap<>();
+    private final Map<String, PermissionPolicy> lastValid = new ConcurrentHashMap<>();
 
     @Inject
     PolicyEngine engine;
@@ -37,7 +39,19 @@ public class PolicyValidation {
     }
 
     public boolean isValid(PermissionPolicy policy) {
-        return validate(policy).errors().isEmpty();
+        boolean valid = validate(policy).errors().isEmpty();
+        if (valid) {
+            lastValid.put(policy.getMetadata().getUid(), policy);
+        }
+        return valid;
+    }
+
+    /**
+     * The policy if valid, else its last valid version seen by this process (empty if none): what stays in
+     * force while a policy's new spec is broken.
+     */
+    public Optional<PermissionPolicy> lastGood(PermissionPolicy policy) {
+        return isValid(policy) ? Optional.of(policy) : Optional.ofNullable(lastValid.get(policy.getMetadata().getUid()));
     }
 
     /** When the override began, as recorded in status; a fresh override counts from now. */

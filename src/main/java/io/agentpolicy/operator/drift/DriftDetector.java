@@ -1,0 +1,116 @@
+package io.agentpolicy.operator.drift;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+
+/**
+ * Tells drift (someone changed a rendered map) from an ordinary re-render (the policies changed). The operator
+ * always writes the sha256 of the data into the agentpolicy.io/settings-hash annotation, so data that no longer
+ * matches its own hash, a foreign field manager owning the data, or lost labels can only be someone else's doing.
+ */
+public final class DriftDetector {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DriftDetector() {
+    }
+
+    /** The drift of an existing map, or null when it holds what the operator wrote (possibly for older policies). */
+    public static Drift inspect(ConfigMap actual, ConfigMap desired) {
+        String namespace = actual.getMetadata().getNamespace();
+        String name = actual.getMetadata().getName();
+        String version = actual.getMetadata().getResourceVersion();
+        Map<String, String> data = actual.getData() == null ? Map.of() : actual.getData();
+        String text = data.get(ApiConstants.SETTINGS_KEY);
+        String desiredText = desired.getData().get(ApiConstants.SETTINGS_KEY);
+        String recordedHash = annotation(actual, ApiConstants.SETTINGS_HASH_ANNOTATION);
+        boolean labelsIntact = actual.getMetadata().getLabels() != null
+                && actual.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
+        boolean onlyTheSettingsKey = data.keySet().equals(Set.of(ApiConstants.SETTINGS_KEY))
+                && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty());
+
+        if (!labelsIntact) {
+            return new Drift(namespace, name, List.of("metadata.labels"), changedBy(actual), version);
+        }
+        if (!onlyTheSettingsKey) {
+            return new Drift(namespace, name, List.of(text == null ? "" : "data"), changedBy(actual), version);
+        }
+        if (text.equals(desiredText) && Objects.equals(recordedHash, desired.getMetadata().getAnnotations()
+                .get(ApiConstants.SETTINGS_HASH_ANNOTATION))) {
+            return null;
+        }
+        boolean editedData = recordedHash == null || !recordedHash.equals(sha256(text)) || foreignManagerOwnsData(actual);
+        if (!editedData) {
+            return null;
+        }
+        List<String> paths = text.equals(desiredText) ? List.of("metadata.annotations") : contentPaths(text, desiredText);
+        return new Drift(namespace, name, paths, changedBy(actual), version);
+    }
+
+    /** The map holds exactly what the operator wrote: its data matches its hash and nobody else owns the data. */
+    public static boolean writtenByOperator(ConfigMap map) {
+        String text = map.getData() == null ? null : map.getData().get(ApiConstants.SETTINGS_KEY);
+        String recordedHash = annotation(map, ApiConstants.SETTINGS_HASH_ANNOTATION);
+        return text != null && recordedHash != null && recordedHash.equals(sha256(text)) && !foreignManagerOwnsData(map);
+    }
+
+    /** A map the operator had rendered that is gone. */
+    public static Drift deleted(String namespace, String name, String lastVersion) {
+        return new Drift(namespace, name, List.of(""), null, "deleted@" + lastVersion);
+    }
+
+    /** The whole document when it is not JSON; otherwise the pointers that differ semantically. */
+    private static List<String> contentPaths(String text, String desiredText) {
+        try {
+            JsonNode actual = JSON.readTree(text);
+            List<String> paths = JsonPointerDiff.paths(actual, JSON.readTree(desiredText));
+            return paths.isEmpty() ? List.of("metadata.annotations") : paths;
+        } catch (JsonProcessingException e) {
+            return List.of("");
+        }
+    }
+
+    private static boolean foreignManagerOwnsData(ConfigMap map) {
+        return foreignEntries(map).anyMatch(e -> e.getFieldsV1() != null
+                && String.valueOf(e.getFieldsV1().getAdditionalProperties()).contains("f:data"));
+    }
+
+    /** The most recent field manager other than the operator: who made the change. */
+    static String changedBy(ConfigMap map) {
+        return foreignEntries(map).max(Comparator.comparing(e -> e.getTime() == null ? "" : e.getTime()))
+                .map(ManagedFieldsEntry::getManager).orElse(null);
+    }
+
+    private static java.util.stream.Stream<ManagedFieldsEntry> foreignEntries(ConfigMap map) {
+        List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
+        return entries == null ? java.util.stream.Stream.empty()
+                : entries.stream().filter(e -> !ManagedConfigMaps.FIELD_MANAGER.equals(e.getManager()));
+    }
+
+    private static String annotation(ConfigMap map, String key) {
+        return map.getMetadata().getAnnotations() == null ? null : map.getMetadata().getAnnotations().get(key);
+    }
+
+    static String sha256(String text) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.agentpolicy.operator.drift;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agentpolicy.api.Enforcement;
+import io.agentpolicy.operator.support.EventRecorder;
+import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Brings rendered maps to their desired state while telling drift apart: someone else's change is recorded for
+ * the map's owners, reported as Events and metrics, restored under Enforce and left exactly as it is under Audit.
+ */
+@ApplicationScoped
+public class DriftGuard {
+    /** The last resourceVersion seen or written per map (namespace/name): a map missing from here was deleted. */
+    private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
+    /** The last state of each map that the operator wrote, the reference for edits made on top of other edits. */
+    private final Map<String, ConfigMap> lastWritten = new ConcurrentHashMap<>();
+
+    @Inject
+    ManagedConfigMaps maps;
+
+    @Inject
+    DriftLedger ledger;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    KubernetesClient client;
+
+    /**
+     * @param expectedToExist the map is known to have been rendered before (its owner's status says so), so a
+     *        missing one was deleted rather than never created
+     */
+    public void converge(ConfigMap actual, ConfigMap desired, Enforcement enforcement, List<DriftOwner> owners, String tier,
+            boolean expectedToExist, InformerEventSource<ConfigMap, ?> cache, Instant now) {
+        String key = key(desired);
+        ConfigMap current = actual;
+        Drift drift = null;
+        if (current != null) {
+            drift = DriftDetector.inspect(current, desired);
+        } else if (expectedToExist || lastSeen.containsKey(key)) {
+            // Gone from the label-selected cache: deleted, or its managed labels were removed.
+            current = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).withName(desired.getMetadata().getName()).get();
+            drift = current != null ? DriftDetector.inspect(current, desired)
+                    : DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(),
+                            lastSeen.getOrDefault(key, "unknown"));
+        }
+        boolean restore = enforcement != Enforcement.AUDIT;
+        if (drift != null) {
+            report(drift, restore, owners, tier, now);
+            if (!restore) {
+                return;
+            }
+        }
+        ConfigMap written = drift != null && current != null ? maps.restore(current, desired, cache) : maps.apply(current, desired, cache);
+        lastSeen.put(key, (written != null ? written : current).getMetadata().getResourceVersion());
+        if (drift != null) {
+            String message = "restored ConfigMap " + drift.namespace() + "/" + drift.configMap() + " to the rendered settings";
+            owners.forEach(owner -> events.record(owner.resource(), Reason.DriftCorrected, message));
+            registry.counter("agentpolicy.drift.corrected", "tier", tier).increment();
+        }
+    }
+
+    /**
+     * Sees every change of a map as the watch delivers it, so quick successive edits are each counted even when
+     * one reconcile restores them all: a change away from a state the operator wrote is drift.
+     */
+    public void witness(ConfigMap previous, ConfigMap next, Enforcement enforcement, List<DriftOwner> owners, String tier,
+            Instant now) {
+        String key = key(next);
+        if (DriftDetector.writtenByOperator(previous)) {
+            lastWritten.put(key, previous);
+        }
+        ConfigMap reference = lastWritten.get(key);
+        if (reference == null || owners.isEmpty() || DriftDetector.writtenByOperator(next)) {
+            return;
+        }
+        Drift drift = DriftDetector.inspect(next, reference);
+        if (drift != null) {
+            report(drift, enforcement != Enforcement.AUDIT, owners, tier, now);
+        }
+    }
+
+    /** Removes a map that should no longer exist (no policy governs it, or the session does not run). */
+    public void remove(ConfigMap actual) {
+        if (maps.delete(actual)) {
+            lastSeen.remove(key(actual));
+            lastWritten.remove(key(actual));
+        }
+    }
+
+    /** The drift a map shows right now, for the owners' Drifted condition; a deleted map counts. */
+    public Drift currentDrift(ConfigMap actual, ConfigMap desired) {
+        if (actual != null) {
+            return DriftDetector.inspect(actual, desired);
+        }
+        String key = key(desired);
+        return lastSeen.containsKey(key)
+                ? DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), lastSeen.get(key))
+                : null;
+    }
+
+    /** Records drift for an owner whose status is being computed (each change is counted once either way). */
+    public void note(DriftOwner owner, Drift drift, Enforcement enforcement, Instant now) {
+        ledger.record(owner, drift, enforcement != Enforcement.AUDIT, now);
+    }
+
+    private void report(Drift drift, boolean restore, List<DriftOwner> owners, String tier, Instant now) {
+        boolean isNew = false;
+        for (DriftOwner owner : owners) {
+            isNew |= ledger.record(owner, drift, restore, now);
+        }
+        if (!isNew) {
+            return;
+        }
+        String message = "ConfigMap " + drift.namespace() + "/" + drift.configMap()
+                + (drift.changedBy() == null ? " was deleted" : " was changed by " + drift.changedBy())
+                + " at " + (drift.paths().equals(List.of("")) ? "the whole document" : String.join(", ", drift.paths()))
+                + (restore ? "; restoring it (Enforce)" : "; left as it is (Audit)");
+        owners.forEach(owner -> events.record(owner.resource(), Reason.DriftDetected, message));
+        registry.counter("agentpolicy.drift.detected", "tier", tier).increment();
+    }
+
+    private static String key(ConfigMap map) {
+        return map.getMetadata().getNamespace() + "/" + map.getMetadata().getName();
+    }
+}
