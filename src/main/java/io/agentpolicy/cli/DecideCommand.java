@@ -1,0 +1,102 @@
+package io.agentpolicy.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionSpec;
+import io.agentpolicy.cli.ManifestChecker.Checked;
+import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
+import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.NamespaceInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** decide: how the operator would decide an AgentSession in a namespace. */
+@Command(name = "decide", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Print how the operator decides an AgentSession: phase, effective mode and reason (plus tier, seniority "
+                        + "and governing policies)." },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  agentpolicy decide policies/ --session session.yaml --tier 1 --groups eng-mid",
+                "  agentpolicy decide policies/ namespaces.yaml -s session.yaml -o json" },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:decided (whatever the phase: Admitted, Downgraded, Denied or Expired)",
+                "1:invalid policies or session",
+                "2:bad option, unusable file, no PermissionPolicy in the paths, or not one AgentSession in the session file" })
+final class DecideCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "POLICY_PATH",
+            description = "PermissionPolicy files or directories (read recursively: *.yaml, *.yml, *.json).")
+    List<Path> policyPaths;
+
+    @Option(names = { "-s", "--session" }, required = true, paramLabel = "FILE", description = "A file with one AgentSession.")
+    Path sessionFile;
+
+    @Option(names = "--groups", split = ",", paramLabel = "GROUP",
+            description = "Use these groups instead of the session's spec.groups, e.g. --groups eng-mid,eng-oncall.")
+    List<String> groups;
+
+    @Mixin
+    NamespaceOptions namespace;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = { "-o", "--output" }, paramLabel = "FORMAT", defaultValue = "human",
+            description = "human or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws UsageException, InvalidManifestsException, JsonProcessingException {
+        Instant now = engine.now();
+        CheckedInputs policies = Inputs.policies(policyPaths, engine.engine(), now);
+        Checked<AgentSession> session = Inputs.session(sessionFile, engine.engine(), now);
+        AgentSessionSpec request = session.object().getSpec();
+        if (groups != null) {
+            request.setGroups(groups);
+        }
+        NamespaceInfo target = namespace.resolve(policies.namespaces(), session.source().namespace(), engine, now);
+        PrintWriter err = spec.commandLine().getErr();
+        policies.diagnostics().forEach(warning -> err.println(warning.toLine()));
+
+        Decision decision = new OfflineOperator(engine.config(), policies.policyObjects()).decide(target, request, now);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(Json.MAPPER.writeValueAsString(asStatus(decision)));
+        } else {
+            asStatus(decision).forEach((field, value) -> out.println(field + ": " + (value == null ? "(none)"
+                    : value instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList()) : value)));
+        }
+        return AgentPolicyCli.EXIT_OK;
+    }
+
+    /** The decision as the AgentSession status fields it becomes; effectiveMode is null when the session does not run. */
+    static Map<String, Object> asStatus(Decision decision) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("phase", decision.phase().value());
+        status.put("effectiveMode", decision.effectiveMode() == null ? null : decision.effectiveMode().value());
+        status.put("reason", decision.reason());
+        status.put("tier", decision.tier());
+        status.put("seniority", decision.seniority().value());
+        status.put("policies", decision.policies());
+        status.put("policyViolation", decision.policyViolation());
+        return status;
+    }
+}

@@ -1,0 +1,61 @@
+package io.agentpolicy.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.cli.ManifestChecker.Checked;
+import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
+import io.agentpolicy.engine.NamespaceInfo;
+import io.agentpolicy.engine.PolicyEngine;
+
+/**
+ * The inputs render, decide and test work from, loaded and checked in one way: any error stops the command, as the
+ * operator does not render from an invalid policy either.
+ */
+final class Inputs {
+    private Inputs() {
+    }
+
+    /** The policies (and any other objects) in the paths; there must be at least one PermissionPolicy. */
+    static CheckedInputs policies(List<Path> paths, PolicyEngine engine, Instant now) throws UsageException, InvalidManifestsException {
+        CheckedInputs checked = checked(ManifestLoader.load(paths), engine, now);
+        if (checked.policyDocuments() == 0) {
+            throw new UsageException(describe(paths) + ": no PermissionPolicy found in " + checked.files().size()
+                    + " YAML files");
+        }
+        return checked;
+    }
+
+    /** The one AgentSession in the file. */
+    static Checked<AgentSession> session(Path file, PolicyEngine engine, Instant now) throws UsageException, InvalidManifestsException {
+        List<Checked<AgentSession>> sessions = checked(ManifestLoader.loadFile(file), engine, now).sessions();
+        if (sessions.size() != 1) {
+            throw UsageException.about(file, "holds " + sessions.size() + " AgentSessions; give a file with exactly one");
+        }
+        return sessions.get(0);
+    }
+
+    /** The Namespaces in the file; there must be at least one. */
+    static List<Checked<NamespaceInfo>> namespaces(Path file, PolicyEngine engine, Instant now) throws UsageException, InvalidManifestsException {
+        List<Checked<NamespaceInfo>> namespaces = checked(ManifestLoader.loadFile(file), engine, now).namespaces();
+        if (namespaces.isEmpty()) {
+            throw UsageException.about(file, "holds no Namespace (apiVersion: v1, kind: Namespace)");
+        }
+        return namespaces;
+    }
+
+    private static CheckedInputs checked(ManifestLoader.Loaded loaded, PolicyEngine engine, Instant now) throws InvalidManifestsException {
+        CheckedInputs checked = new ManifestChecker(engine, now).check(loaded);
+        if (checked.hasErrors()) {
+            throw new InvalidManifestsException(checked.diagnostics());
+        }
+        return checked;
+    }
+
+    private static String describe(List<Path> paths) {
+        return paths.stream().map(Path::toString).collect(Collectors.joining(", "));
+    }
+}
