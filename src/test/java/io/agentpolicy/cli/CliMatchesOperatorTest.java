@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
@@ -91,7 +92,8 @@ class CliMatchesOperatorTest {
             await().atMost(WITHIN).until(() -> {
                 AgentSession decided = client.resources(AgentSession.class).inNamespace(name)
                         .withName(session.getMetadata().getName()).get();
-                return decided.getStatus() != null && decided.getStatus().getPhase() != null;
+                return decided.getStatus() != null && decided.getStatus().getPhase() != null
+                        && decided.getStatus().getPhase() != SessionPhase.PENDING;
             });
             AgentSession decided = client.resources(AgentSession.class).inNamespace(name).withName(session.getMetadata().getName()).get();
 

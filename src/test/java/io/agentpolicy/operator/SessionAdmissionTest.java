@@ -163,8 +163,11 @@ class SessionAdmissionTest {
         return session == null || session.getStatus() == null ? null : session.getStatus().getPhase();
     }
 
+    /** Both the denying and the warning admission policy have been regenerated with the policy. */
     private static boolean admissionKnows(String policy) {
-        ValidatingAdmissionPolicy generated = client.resources(ValidatingAdmissionPolicy.class).withName(AdmissionPolicies.SESSION_MODES).get();
-        return generated != null && generated.getSpec().getVariables().stream().anyMatch(v -> v.getExpression().contains(policy));
+        return java.util.stream.Stream.of(AdmissionPolicies.SESSION_MODES, AdmissionPolicies.SESSION_MODE_WARNINGS, AdmissionPolicies.POD_FLAGS)
+                .map(name -> client.resources(ValidatingAdmissionPolicy.class).withName(name).get())
+                .allMatch(generated -> generated != null
+                        && generated.getSpec().getVariables().stream().anyMatch(v -> v.getExpression().contains(policy)));
     }
 }

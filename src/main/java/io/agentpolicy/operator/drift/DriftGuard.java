@@ -1,8 +1,10 @@
 package io.agentpolicy.operator.drift;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +27,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class DriftGuard {
     /** The last resourceVersion seen or written per map (namespace/name): a map missing from here was deleted. */
     private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
+    /** Changes already counted in the metric (a change may reach several owners, at different moments). */
+    private final Set<String> counted = new LinkedHashSet<>();
+    private static final int MAX_COUNTED = 10_000;
     /** The last state of each map that the operator wrote, the reference for edits made on top of other edits. */
     private final Map<String, ConfigMap> lastWritten = new ConcurrentHashMap<>();
 
@@ -116,24 +121,30 @@ public class DriftGuard {
                 : null;
     }
 
-    /** Records drift for an owner whose status is being computed (each change is counted once either way). */
-    public void note(DriftOwner owner, Drift drift, Enforcement enforcement, Instant now) {
-        ledger.record(owner, drift, enforcement != Enforcement.AUDIT, now);
+    /** Reports drift seen while an owner's status is computed (each change is counted and announced once). */
+    public void note(DriftOwner owner, Drift drift, Enforcement enforcement, String tier, Instant now) {
+        report(drift, enforcement != Enforcement.AUDIT, List.of(owner), tier, now);
     }
 
+    /** Records the drift for each owner that has not seen it yet, with an Event; counts each change once. */
     private void report(Drift drift, boolean restore, List<DriftOwner> owners, String tier, Instant now) {
-        boolean isNew = false;
-        for (DriftOwner owner : owners) {
-            isNew |= ledger.record(owner, drift, restore, now);
-        }
-        if (!isNew) {
-            return;
-        }
         String message = "ConfigMap " + drift.namespace() + "/" + drift.configMap()
                 + (drift.changedBy() == null ? " was deleted" : " was changed by " + drift.changedBy())
                 + " at " + (drift.paths().equals(List.of("")) ? "the whole document" : String.join(", ", drift.paths()))
                 + (restore ? "; restoring it (Enforce)" : "; left as it is (Audit)");
-        owners.forEach(owner -> events.record(owner.resource(), Reason.DriftDetected, message));
+        for (DriftOwner owner : owners) {
+            if (ledger.record(owner, drift, restore, now)) {
+                events.record(owner.resource(), Reason.DriftDetected, message);
+            }
+        }
+        synchronized (counted) {
+            if (!counted.add(drift.namespace() + "/" + drift.configMap() + "@" + drift.version())) {
+                return;
+            }
+            if (counted.size() > MAX_COUNTED) {
+                counted.remove(counted.iterator().next());
+            }
+        }
         registry.counter("agentpolicy.drift.detected", "tier", tier).increment();
     }
 

@@ -97,7 +97,7 @@ public class PolicyStatusCalculator {
                 Drift drift = driftGuard.currentDrift(actual, plan.desired());
                 if (drift != null) {
                     drifted.add(drift);
-                    driftGuard.note(owner, drift, plan.merged().enforcement(), now);
+                    driftGuard.note(owner, drift, plan.merged().enforcement(), engine.tierOf(Namespaces.info(namespace)), now);
                 }
                 if (maps.isUpToDate(actual, plan.desired())) {
                     rendered++;

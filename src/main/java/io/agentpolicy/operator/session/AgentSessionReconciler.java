@@ -129,7 +129,9 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         ConfigMap actualMap = configMaps.get(new ResourceID(SessionConfigMap.nameOf(name), namespaceName)).orElse(null);
         List<Pod> sessionPods = pods.list(namespaceName, pod -> name.equals(pod.getMetadata().getLabels().get(ApiConstants.SESSION_LABEL)))
                 .toList();
-        Namespace namespace = namespaces.get(new ResourceID(namespaceName)).orElse(null);
+        // A session created right after its namespace may arrive before the namespace's own watch event.
+        Namespace namespace = namespaces.get(new ResourceID(namespaceName))
+                .orElseGet(() -> context.getClient().namespaces().withName(namespaceName).get());
         List<PermissionPolicy> all = policies.list(p -> true).toList();
 
         List<String> invalid = namespace == null ? List.of() : invalidGoverning(all, namespace, previous);

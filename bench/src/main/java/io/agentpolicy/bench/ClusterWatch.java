@@ -1,0 +1,92 @@
+package io.agentpolicy.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * What the benchmark sees of the operator's work: the rendered maps and the AgentSessions, through two watches
+ * (informers) opened before the operator starts. Each change is passed to the listeners with the instant it
+ * arrived (System.nanoTime), which gives per-map timings without polling the API server.
+ */
+final class ClusterWatch implements AutoCloseable {
+    private final Map<String, ConfigMap> maps = new ConcurrentHashMap<>();
+    private final Map<String, GenericKubernetesResource> sessions = new ConcurrentHashMap<>();
+    private final List<BiConsumer<ConfigMap, Long>> mapListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<GenericKubernetesResource, Long>> sessionListeners = new CopyOnWriteArrayList<>();
+    private final SharedIndexInformer<ConfigMap> mapInformer;
+    private final SharedIndexInformer<GenericKubernetesResource> sessionInformer;
+
+    ClusterWatch(KubernetesClient client) {
+        mapInformer = client.configMaps().inAnyNamespace().withLabel(Scenario.MANAGED_BY, Scenario.OPERATOR)
+                .inform(handler(maps, mapListeners));
+        sessionInformer = client.genericKubernetesResources(Scenario.API_VERSION, "AgentSession").inAnyNamespace()
+                .inform(handler(sessions, sessionListeners));
+    }
+
+    static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    Optional<ConfigMap> map(String namespace, String name) {
+        return Optional.ofNullable(maps.get(key(namespace, name)));
+    }
+
+    Optional<GenericKubernetesResource> session(String namespace) {
+        return Optional.ofNullable(sessions.get(key(namespace, Scenario.SESSION)));
+    }
+
+    void onMap(BiConsumer<ConfigMap, Long> listener) {
+        mapListeners.add(listener);
+    }
+
+    void onSession(BiConsumer<GenericKubernetesResource, Long> listener) {
+        sessionListeners.add(listener);
+    }
+
+    void removeListener(Object listener) {
+        mapListeners.remove(listener);
+        sessionListeners.remove(listener);
+    }
+
+    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Map<String, T> latest, List<BiConsumer<T, Long>> listeners) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T added) {
+                seen(added);
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                seen(after);
+            }
+
+            @Override
+            public void onDelete(T deleted, boolean finalStateUnknown) {
+                latest.remove(key(deleted.getMetadata().getNamespace(), deleted.getMetadata().getName()));
+            }
+
+            private void seen(T resource) {
+                long at = System.nanoTime();
+                latest.put(key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()), resource);
+                listeners.forEach(listener -> listener.accept(resource, at));
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        mapInformer.close();
+        sessionInformer.close();
+    }
+}

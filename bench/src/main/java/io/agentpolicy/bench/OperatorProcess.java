@@ -1,0 +1,144 @@
+package io.agentpolicy.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The operator as production runs it: its own JVM, java -jar target/quarkus-app/quarkus-run.jar, pointed at the
+ * benchmark's control plane by KUBECONFIG, leader election off, on a free HTTP port. Its heap is sampled from the
+ * JVM's performance counters from the first millisecond (the HTTP metrics only come up once Quarkus has started,
+ * after the first reconciles).
+ */
+final class OperatorProcess implements AutoCloseable {
+    private static final Pattern AUDIT_TIMESTAMP = Pattern.compile("\\[age\\.audit].*?\"timestamp\":\"([^\"]+)\"");
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
+
+    final Process process;
+    final Instant startedAt;
+    final long startedNanos;
+    final HeapSampler heap;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private OperatorProcess(Process process, Instant startedAt, long startedNanos, Path log, int port) {
+        this.process = process;
+        this.startedAt = startedAt;
+        this.startedNanos = startedNanos;
+        this.log = log;
+        this.port = port;
+        this.heap = new HeapSampler(process.pid());
+    }
+
+    static OperatorProcess start(Path appDirectory, Path log, List<String> javaOptions, Path pidFile) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(ExpectedSettings.javaExecutable()));
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", appDirectory.resolve("quarkus-run.jar").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("AGENTPOLICY_LEADER_ELECTION_ENABLED", "false");
+        Instant startedAt = Instant.now();
+        long startedNanos = System.nanoTime();
+        Process process = builder.start();
+        // hack/benchmark.sh kills it from here should this JVM die without closing it.
+        Files.writeString(pidFile, String.valueOf(process.pid()));
+        return new OperatorProcess(process, startedAt, startedNanos, log, port);
+    }
+
+    /** Seconds from process start to a System.nanoTime instant. */
+    double secondsSinceStart(long nanos) {
+        return (nanos - startedNanos) / 1e9;
+    }
+
+    /** Seconds from process start to the first session decision, by the timestamp of the first audit line. */
+    Optional<Double> firstDecisionSeconds() throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.map(AUDIT_TIMESTAMP::matcher).filter(Matcher::find).findFirst()
+                    .map(m -> Duration.between(startedAt, Instant.parse(m.group(1))).toNanos() / 1e9);
+        }
+    }
+
+    /** Peak resident set size so far (VmHWM), in bytes. */
+    long peakRssBytes() throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                .filter(line -> line.startsWith("VmHWM:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no VmHWM for the operator"));
+    }
+
+    /**
+     * Waits until the operator has nothing left to do: no reconcile running or queued, and no new reconcile started
+     * for the hold period (status updates that follow the maps included).
+     */
+    void awaitQuiet(Duration hold, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double lastStarted = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            String metrics = metrics();
+            double started = sum(metrics, "operator_sdk_reconciliations_started_total");
+            boolean idle = sum(metrics, "operator_sdk_reconciliations_executions_") == 0
+                    && sum(metrics, "operator_sdk_reconciliations_queue_size_") == 0;
+            if (started != lastStarted || !idle) {
+                lastStarted = started;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= hold.toNanos()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the operator did not become quiet within " + timeout);
+    }
+
+    /** The operator's Prometheus metrics (/q/metrics). */
+    String metrics() throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException("the operator's metrics are unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The sum of every sample whose metric name starts with the prefix. */
+    static double sum(String metrics, String prefix) {
+        double total = 0;
+        Matcher sample = SAMPLE.matcher(metrics);
+        while (sample.find()) {
+            if (sample.group(1).startsWith(prefix)) {
+                total += Double.parseDouble(sample.group(3));
+            }
+        }
+        return total;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        heap.close();
+        process.destroy();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
