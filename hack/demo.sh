@@ -54,11 +54,28 @@ done
 echo "operator ready (log: $STATE/operator.log, metrics: http://127.0.0.1:$DEMO_PORT/q/metrics)"
 kubectl wait --for condition=Ready permissionpolicy --all --timeout=60s
 
+say "Agent sessions (junior, mid, senior, a high-risk task type) and an agent pod"
+kubectl apply -f examples/sessions/
+kubectl wait --for condition=Stalled=False agentsession --all -A --timeout=60s
+kubectl apply -f examples/pods/
+kubectl apply -f examples/rbac/
+
 say "kubectl get agentpolicy -A"
 kubectl get agentpolicy -A
 
+say "Why each session was decided as it was"
+kubectl get agentsession -A -o custom-columns='NAMESPACE:.metadata.namespace,NAME:.metadata.name,REASON:.status.reason'
+
 say "The managed-settings.json rendered for namespace payments (tier 1)"
 kubectl get configmap agent-managed-settings -n payments -o jsonpath='{.data.managed-settings\.json}'
+
+say "What admission refuses: alice asking for bypassPermissions in tier 1"
+kubectl apply -f - --as alice@example.com --as-group eng-mid <<'EOF' 2>&1 | sed 's/^/  /' || true
+apiVersion: agentpolicy.io/v1alpha1
+kind: AgentSession
+metadata: {name: yolo, namespace: payments}
+spec: {engineer: alice@example.com, groups: [eng-mid], requestedMode: bypassPermissions}
+EOF
 
 say "Done"
 cat <<EOF

@@ -83,9 +83,10 @@ final class OperatorProcess implements AutoCloseable {
 
     /**
      * Waits until the operator has nothing left to do: no reconcile running or queued, and no new reconcile started
-     * for the hold period (status updates that follow the maps included).
+     * for the hold period (status updates that follow the maps included). Returns the System.nanoTime at which the
+     * last reconcile was seen, to the half second.
      */
-    void awaitQuiet(Duration hold, Duration timeout) throws InterruptedException {
+    long awaitQuiet(Duration hold, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         double lastStarted = -1;
         long quietSince = System.nanoTime();
@@ -98,7 +99,7 @@ final class OperatorProcess implements AutoCloseable {
                 lastStarted = started;
                 quietSince = System.nanoTime();
             } else if (System.nanoTime() - quietSince >= hold.toNanos()) {
-                return;
+                return quietSince;
             }
             Thread.sleep(500);
         }

@@ -1,0 +1,78 @@
+package io.agentpolicy.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the figures were measured on: processor, memory, runtime versions and how busy the machine was. */
+final class Machine {
+    private Machine() {
+    }
+
+    static String cpuModel() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    }
+
+    static double memoryGiB() throws IOException {
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0).findFirst().orElse(0.0);
+    }
+
+    static String java() {
+        return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+    }
+
+    /** etcd's version from its client URL (GET /version). */
+    static String etcdVersion(String etcdUrl) throws IOException, InterruptedException {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(etcdUrl + "/version")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher version = Pattern.compile("\"etcdserver\":\"([^\"]+)\"").matcher(body);
+        return version.find() ? version.group(1) : body;
+    }
+
+    /** The one-minute load average. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The highest one-minute load average seen while it runs, sampled every five seconds. */
+    static final class LoadWatch implements AutoCloseable {
+        private final Thread thread;
+        private volatile double max;
+
+        LoadWatch() {
+            thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    max = Math.max(max, loadAverage());
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "load-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        double max() {
+            return max;
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+        }
+    }
+}

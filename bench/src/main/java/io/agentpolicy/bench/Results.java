@@ -1,0 +1,43 @@
+package io.agentpolicy.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** The figures of a run, as written to bench/results/*.json and read back by the report. */
+final class Results {
+    private Results() {
+    }
+
+    /** Every size of one invocation of hack/benchmark.sh. */
+    record Run(String date, List<Size> sizes) {
+    }
+
+    record Size(int size, String startedAt, Environment environment, double setupSeconds, Ceiling.Result ceiling,
+            Convergence convergence, Requests requests, FanOut.Result fanOut, DriftRestore.Result drift, Memory memory) {
+    }
+
+    record Environment(String cpu, int cores, double memoryGiB, String java, String kubernetes, String etcd, String operatorCommit,
+            double loadBefore, double loadMax) {
+    }
+
+    /**
+     * Cold convergence: seconds from the operator's process start until every map is correct; firstReconcile is the
+     * earliest sign of work (first decision logged or first map seen), settled the end of all reconciles (statuses
+     * included); the CPU seconds each process used during the convergence and during the ceiling.
+     */
+    record Convergence(double fromStartSeconds, double firstReconcileSeconds, double firstMapSeconds, double fromFirstReconcileSeconds,
+            double settledSeconds, double ratioToCeiling, double ratioToCeilingFromFirstReconcile, boolean verifiedByList,
+            Map<String, Double> cpuSeconds, Map<String, Double> ceilingCpuSeconds) {
+    }
+
+    /** API requests in a time window, as the API server counted them minus the benchmark's own. */
+    record Window(double seconds, long total, Map<String, Long> byVerb, Map<String, Long> writesByResource, long benchmarkOwn) {
+    }
+
+    record Requests(Window convergence, Window settle, Window idle, double configMapWritesPerMap, long idleOperatorWrites,
+            long idleOtherWrites) {
+    }
+
+    record Memory(double peakRssMiB, double peakHeapUsedMiB, double heapCommittedAtPeakMiB, String javaOptions) {
+    }
+}

@@ -1,0 +1,163 @@
+package io.agentpolicy.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * One benchmark size against a fresh control plane that hack/benchmark.sh has started with the CRDs and the example
+ * policies: set up the namespaces, sessions and pods; measure the ceiling; start the operator and measure its cold
+ * convergence, then two idle minutes, a fan-out and drift restores; stop it.
+ */
+final class ScaleRun {
+    /** The operator's reconcile threads: JOSDK's default (ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER). */
+    static final int OPERATOR_RECONCILE_THREADS = 50;
+    /** Resources the operator writes; writes on any other resource while idle are the API server's own. */
+    static final Set<String> OPERATOR_RESOURCES = Set.of("configmaps", "events", "agentsessions", "agentsessions/status",
+            "permissionpolicies", "permissionpolicies/status", "validatingadmissionpolicies", "validatingadmissionpolicybindings");
+    private static final double MIB = 1024 * 1024;
+
+    private final Options options;
+    private final int size;
+    private final Path work;
+
+    ScaleRun(Options options) {
+        this.options = options;
+        this.size = options.number("size", 100);
+        this.work = options.path("work");
+    }
+
+    Results.Size run() throws Exception {
+        Instant startedAt = Instant.now();
+        double loadBefore = Machine.loadAverage();
+        Scenario scenario = new Scenario(size);
+        Path cliJar = options.path("cli-jar");
+        Map<String, String> expected = ExpectedSettings.render(cliJar, options.path("policies"));
+        try (Machine.LoadWatch load = new Machine.LoadWatch(); Cluster cluster = new Cluster()) {
+            KubernetesClient client = cluster.client;
+            Path clusterDir = options.path("cluster-dir");
+            CpuMeter cpu = new CpuMeter()
+                    .with("kube-apiserver", Long.parseLong(Files.readString(clusterDir.resolve("kube-apiserver.pid")).trim()))
+                    .with("etcd", Long.parseLong(Files.readString(clusterDir.resolve("etcd.pid")).trim()))
+                    .with("benchmark", ProcessHandle.current().pid());
+
+            log("creating " + size + " namespaces (tiers 1-4), AgentSessions and Pods");
+            long setupStart = System.nanoTime();
+            scenario.create(client, options.number("setup-concurrency", 16));
+            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+
+            log("ceiling: " + 2 * size + " maps by server-side apply, " + OPERATOR_RECONCILE_THREADS + " in flight, no operator");
+            Map<String, Double> cpuBeforeCeiling = cpu.snapshot();
+            Ceiling.Result ceiling = Ceiling.measure(client, scenario, expected, policyOwners(client), OPERATOR_RECONCILE_THREADS);
+            Map<String, Double> ceilingCpu = CpuMeter.between(cpuBeforeCeiling, cpu.snapshot());
+            log(String.format("ceiling: %.2f s (%.0f writes/s)", ceiling.seconds(), ceiling.writesPerSecond()));
+
+            try (ClusterWatch watch = new ClusterWatch(client); Convergence convergence = new Convergence(watch, scenario, expected)) {
+                Snapshot beforeStart = new Snapshot(cluster);
+                List<String> javaOptions = options.all("operator-java-opt");
+                log("starting the operator" + (javaOptions.isEmpty() ? "" : " with " + javaOptions));
+                try (OperatorProcess operator = OperatorProcess.start(options.path("operator-app"),
+                        work.resolve("operator-" + size + ".log"), javaOptions, work.resolve("operator.pid"))) {
+                    cpu.with("operator", operator.process.pid());
+                    Map<String, Double> cpuAtStart = cpu.snapshot();
+                    long convergedAt = convergence.await(Duration.ofMinutes(options.number("timeout-minutes", 30)));
+                    Snapshot atConvergence = new Snapshot(cluster);
+                    Map<String, Double> convergenceCpu = CpuMeter.between(cpuAtStart, cpu.snapshot());
+                    double fromStart = operator.secondsSinceStart(convergedAt);
+                    double firstMap = operator.secondsSinceStart(convergence.firstMapAt());
+                    double firstReconcile = Math.min(firstMap, operator.firstDecisionSeconds().orElse(firstMap));
+                    log(String.format("converged %.2f s after the operator started (first reconcile at %.2f s)", fromStart, firstReconcile));
+                    boolean verified = verifiedByFreshList(client, scenario, expected);
+
+                    long quietAt = operator.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
+                    Snapshot quiet = new Snapshot(cluster);
+                    int idleSeconds = options.number("idle-seconds", 120);
+                    log("settled " + String.format("%.1f", operator.secondsSinceStart(quietAt)) + " s after start; idle for "
+                            + idleSeconds + " s");
+                    Thread.sleep(idleSeconds * 1000L);
+                    Snapshot afterIdle = new Snapshot(cluster);
+
+                    log("fan-out: one change of " + FanOut.POLICY);
+                    FanOut.Result fanOut = FanOut.measure(client, watch, scenario, cliJar, work.resolve("size-" + size),
+                            Duration.ofMinutes(5));
+                    log(String.format("fan-out: %d maps, p95 %.2f s", fanOut.maps(), fanOut.seconds().p95()));
+
+                    int edits = options.number("drift-edits", 100);
+                    log("drift: " + edits + " edits of tier-1 maps, one at a time");
+                    DriftRestore.Result drift = DriftRestore.measure(client, watch, scenario.namespacesOfTier("1"), expected.get("1"),
+                            edits, Duration.ofMillis(300), Duration.ofSeconds(30));
+                    log(String.format("drift: p50 %.0f ms, p95 %.0f ms", drift.millis().p50(), drift.millis().p95()));
+
+                    Results.Memory memory = new Results.Memory(operator.peakRssBytes() / MIB, operator.heap.peakUsedBytes() / MIB,
+                            operator.heap.committedAtPeakBytes() / MIB, String.join(" ", javaOptions));
+                    Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(firstReconcile),
+                            round(firstMap), round(fromStart - firstReconcile), round(operator.secondsSinceStart(quietAt)),
+                            round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()), verified,
+                            convergenceCpu, ceilingCpu);
+                    Results.Window idle = window(quiet, afterIdle);
+                    long idleOperatorWrites = idle.writesByResource().entrySet().stream()
+                            .filter(e -> OPERATOR_RESOURCES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+                    Results.Window convergenceWindow = window(beforeStart, atConvergence);
+                    Results.Requests requests = new Results.Requests(convergenceWindow, window(beforeStart, quiet), idle,
+                            round(convergenceWindow.writesByResource().getOrDefault("configmaps", 0L) / (2.0 * size)),
+                            idleOperatorWrites, idle.writesByResource().values().stream().mapToLong(Long::longValue).sum() - idleOperatorWrites);
+                    Results.Environment environment = new Results.Environment(Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
+                            round(Machine.memoryGiB()), Machine.java(), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")),
+                            options.text("commit", "unknown"), loadBefore, load.max());
+                    return new Results.Size(size, startedAt.toString(), environment, round(setupSeconds), ceiling, convergenceResult,
+                            requests, fanOut, drift, memory);
+                }
+            }
+        }
+    }
+
+    /** The API server's request counters and the benchmark's own, at one instant. */
+    private record Snapshot(long at, RequestCounts apiServer, RequestCounts own) {
+        Snapshot(Cluster cluster) {
+            this(System.nanoTime(), cluster.apiServerRequests(), cluster.ownRequests());
+        }
+    }
+
+    /** The requests between two snapshots, without the benchmark's own (the metrics scrape itself is not counted). */
+    private static Results.Window window(Snapshot from, Snapshot to) {
+        RequestCounts own = to.own().minus(from.own());
+        RequestCounts operator = to.apiServer().minus(from.apiServer()).minus(own);
+        return new Results.Window(round((to.at() - from.at()) / 1e9), operator.total(), operator.byVerb(), operator.writesByResource(),
+                own.total());
+    }
+
+    /** The convergence seen on the watch, checked again on a fresh LIST of every map and session. */
+    private static boolean verifiedByFreshList(KubernetesClient client, Scenario scenario, Map<String, String> expected) {
+        try (ClusterWatch fresh = new ClusterWatch(client); Convergence check = new Convergence(fresh, scenario, expected)) {
+            return scenario.namespaces.stream().allMatch(ns -> check.baselineCorrect(ns) && check.sessionCorrect(ns));
+        }
+    }
+
+    /** Owner references to the policies, for the ceiling's maps to carry the same metadata as the operator's. */
+    private static Map<String, OwnerReference> policyOwners(KubernetesClient client) {
+        Map<String, OwnerReference> owners = new LinkedHashMap<>();
+        for (GenericKubernetesResource policy : client.genericKubernetesResources(Scenario.API_VERSION, "PermissionPolicy").list().getItems()) {
+            owners.put(policy.getMetadata().getName(), new OwnerReferenceBuilder().withApiVersion(Scenario.API_VERSION)
+                    .withKind("PermissionPolicy").withName(policy.getMetadata().getName()).withUid(policy.getMetadata().getUid()).build());
+        }
+        return owners;
+    }
+
+    private void log(String message) {
+        System.err.printf("[bench N=%d %s] %s%n", size, java.time.LocalTime.now().withNano(0), message);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}
