@@ -33,6 +33,11 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Starts the operator as the cluster admin and waits until it reports ready. */
     public static OperatorProcess start() throws IOException, InterruptedException {
+        return start(java.util.Map.of());
+    }
+
+    /** Starts the operator with extra environment variables (e.g. leader election settings). */
+    public static OperatorProcess start(java.util.Map<String, String> environment) throws IOException, InterruptedException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after ./mvnw package");
         }
@@ -51,6 +56,7 @@ public final class OperatorProcess implements AutoCloseable {
                 "QUARKUS_KUBERNETES_CLIENT_CLIENT_CERT_FILE", pki.resolve("admin.crt").toString(),
                 "QUARKUS_KUBERNETES_CLIENT_CLIENT_KEY_FILE", pki.resolve("admin.key").toString(),
                 "AGENTPOLICY_LEADER_ELECTION_ENABLED", "false"));
+        builder.environment().putAll(environment);
         OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
         operator.awaitReady();
         return operator;
@@ -77,6 +83,10 @@ public final class OperatorProcess implements AutoCloseable {
             process.waitFor(200, TimeUnit.MILLISECONDS);
         }
         throw new IllegalStateException("the operator did not become ready:\n" + Files.readString(log));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Stops the operator (SIGTERM) and waits for it to exit. */

@@ -32,11 +32,13 @@ final class OperatorProcess implements AutoCloseable {
     final long startedNanos;
     final HeapSampler heap;
     private final Path log;
+    private final Path pidFile;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private OperatorProcess(Process process, Instant startedAt, long startedNanos, Path log, int port) {
+    private OperatorProcess(Process process, Instant startedAt, long startedNanos, Path log, Path pidFile, int port) {
         this.process = process;
+        this.pidFile = pidFile;
         this.startedAt = startedAt;
         this.startedNanos = startedNanos;
         this.log = log;
@@ -57,7 +59,7 @@ final class OperatorProcess implements AutoCloseable {
         Process process = builder.start();
         // hack/benchmark.sh kills it from here should this JVM die without closing it.
         Files.writeString(pidFile, String.valueOf(process.pid()));
-        return new OperatorProcess(process, startedAt, startedNanos, log, port);
+        return new OperatorProcess(process, startedAt, startedNanos, log, pidFile, port);
     }
 
     /** Seconds from process start to a System.nanoTime instant. */
@@ -135,11 +137,12 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         heap.close();
         process.destroy();
         if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        Files.deleteIfExists(pidFile);
     }
 }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The scale benchmark (BENCHMARKS.md): the operator against a real local control plane, side by side with the API
+# server's own write ceiling on the same objects. Prints the table and writes bench/results/<date>-results.json and
+# bench/results/convergence.png.
+#
+# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opt OPT]...
+#   --sizes LIST              namespace counts, comma-separated (default 100,1000)
+#   --with-3000               add N = 3,000
+#   --write-markdown          replace the results section of BENCHMARKS.md with this run
+#   --profile                 record the operator with JFR (method samples) and print where its CPU time went
+#   --operator-java-opt OPT   a JVM option for the operator (repeatable), e.g. -Xmx128m
+#
+# Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
+# afterwards together with the operator, also on failure or Ctrl-C. Needs the README's set-up: Java 17, Go, openssl, curl.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+sizes="100,1000"
+markdown=()
+profile=false
+java_opts=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --with-3000) sizes="$sizes,3000"; shift ;;
+    --write-markdown) markdown=(--markdown BENCHMARKS.md); shift ;;
+    --profile) profile=true; shift ;;
+    --operator-java-opt) java_opts+=(--operator-java-opt "$2"); shift 2 ;;
+    *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+# A loopback port that is free, and so is the next one (etcd listens on both).
+free_port() {
+  local port="$1"
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || (echo >"/dev/tcp/127.0.0.1/$((port + 1))") 2>/dev/null; do
+    port=$((port + 2))
+  done
+  echo "$port"
+}
+
+say "Building what is missing: control-plane binaries, the operator and its CLI, the benchmark driver"
+hack/kube-binaries.sh
+if [[ ! -f target/quarkus-app/quarkus-run.jar || ! -f target/agentpolicy-cli.jar ||
+      -n "$(find src crds pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
+  ./mvnw -B -q package -DskipTests
+fi
+if [[ ! -f bench/target/agentpolicy-bench.jar || -n "$(find bench/src bench/pom.xml -newer bench/target/agentpolicy-bench.jar -print -quit)" ]]; then
+  ./mvnw -B -q -f bench/pom.xml package
+fi
+
+# The run works on copies, so a rebuild of target/ during the run cannot swap the operator under it.
+work="$(mktemp -d "${TMPDIR:-/tmp}/agentpolicy-bench.XXXXXX")"
+cp -r target/quarkus-app "$work/operator"
+cp target/agentpolicy-cli.jar bench/target/agentpolicy-bench.jar "$work/"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git diff --quiet HEAD -- src pom.xml 2>/dev/null || commit="$commit+uncommitted"
+
+cluster_dir=""
+stop_size() {
+  if [[ -f "$work/operator.pid" ]]; then
+    kill "$(cat "$work/operator.pid")" 2>/dev/null || true
+    rm -f "$work/operator.pid"
+  fi
+  if [[ -n "$cluster_dir" ]]; then
+    LOCAL_CLUSTER_DIR="$cluster_dir" hack/local-cluster.sh down 2>/dev/null || true
+    cluster_dir=""
+  fi
+}
+trap stop_size EXIT
+trap 'exit 130' INT TERM
+
+results=()
+for n in ${sizes//,/ }; do
+  say "N = $n: a fresh control plane, the CRDs and the five example policies"
+  cluster_dir="$work/cluster-$n"
+  LOCAL_CLUSTER_DIR="$cluster_dir"
+  LOCAL_CLUSTER_PORT="$(free_port 27443)"
+  LOCAL_ETCD_PORT="$(free_port 34790)"
+  export LOCAL_CLUSTER_DIR LOCAL_CLUSTER_PORT LOCAL_ETCD_PORT
+  hack/local-cluster.sh up 2>&1 | grep -v '^  \|use it with\|stop it with' >&2
+  eval "$(hack/local-cluster.sh env)"
+  kubectl apply --server-side -f crds/ >/dev/null
+  kubectl wait --for condition=Established crd/permissionpolicies.agentpolicy.io crd/agentsessions.agentpolicy.io --timeout=60s >/dev/null
+  kubectl apply -f examples/policies/ >/dev/null
+
+  say "N = $n: the benchmark"
+  profile_opts=()
+  if $profile; then
+    profile_opts=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")
+  fi
+  java -jar "$work/agentpolicy-bench.jar" run --size "$n" --cluster-dir "$cluster_dir" --etcd-url "http://127.0.0.1:$LOCAL_ETCD_PORT" \
+    --operator-app "$work/operator" --cli-jar "$work/agentpolicy-cli.jar" --policies examples/policies --work "$work" \
+    --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"} ${profile_opts[@]+"${profile_opts[@]}"}
+  stop_size
+  results+=(--result "$work/result-$n.json")
+  if $profile; then
+    java -jar "$work/agentpolicy-bench.jar" profile --jfr "$work/operator-$n.jfr"
+  fi
+done
+
+say "Results"
+mkdir -p bench/results
+java -jar "$work/agentpolicy-bench.jar" report "${results[@]}" --json "bench/results/$(date +%F)-results.json" \
+  --chart bench/results/convergence.png ${markdown[@]+"${markdown[@]}"}
+rm -rf "$work/operator"
+echo "Written: bench/results/$(date +%F)-results.json, bench/results/convergence.png${markdown[*]:+, BENCHMARKS.md}. Operator logs: $work" >&2
