@@ -63,6 +63,11 @@ class SessionAdmissionTest {
                     .build()).create();
         }
         await().atMost(NamespaceBaselineTest.WITHIN).until(() -> admissionKnows(STRICT_POLICY) && admissionKnows(AUDIT_POLICY));
+        // The API server picks up changed admission policies a moment after they are stored: probe with dry runs.
+        await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run(session(strict, "probe", ALICE, "eng-mid",
+                "bypassPermissions"), "apply", "--dry-run=server", "-f", "-").stderr().contains("does not allow bypassPermissions"));
+        await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run(session(audited, "probe", ALICE, "eng-mid",
+                "bypassPermissions"), "apply", "--dry-run=server", "-f", "-").stderr().contains("admitted because enforcement is Audit"));
     }
 
     @Test
