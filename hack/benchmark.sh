@@ -3,29 +3,32 @@
 # server's own write ceiling on the same objects. Prints the table and writes bench/results/<date>-results.json and
 # bench/results/convergence.png.
 #
-# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opt OPT]...
-#   --sizes LIST              namespace counts, comma-separated (default 100,1000)
-#   --with-3000               add N = 3,000
-#   --write-markdown          replace the results section of BENCHMARKS.md with this run
-#   --profile                 record the operator with JFR (method samples) and print where its CPU time went
-#   --operator-java-opt OPT   a JVM option for the operator (repeatable), e.g. -Xmx128m
+# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opts OPTS]
+#   --sizes LIST                namespace counts, comma-separated (default 100,1000)
+#   --with-3000                 add N = 3,000
+#   --write-markdown            replace the results section of BENCHMARKS.md with this run
+#   --profile                   record the operator with JFR (method samples) and print where its CPU time went
+#   --operator-java-opts OPTS   the operator's JVM options; the default, "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75",
+#                               sizes the heap as the JVM does in a container with a 512 MiB memory limit;
+#                               "" runs a plain java -jar, sized from this machine's memory
 #
 # Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
 # afterwards together with the operator, also on failure or Ctrl-C. Needs the README's set-up: Java 17, Go, openssl, curl.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75"
 sizes="100,1000"
 markdown=()
 profile=false
-java_opts=()
+operator_java_opts="$DEFAULT_OPERATOR_JAVA_OPTS"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --with-3000) sizes="$sizes,3000"; shift ;;
     --write-markdown) markdown=(--markdown BENCHMARKS.md); shift ;;
     --profile) profile=true; shift ;;
-    --operator-java-opt) java_opts+=(--operator-java-opt "$2"); shift 2 ;;
+    --operator-java-opts) operator_java_opts="$2"; shift 2 ;;
     *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
@@ -87,13 +90,14 @@ for n in ${sizes//,/ }; do
   kubectl apply -f examples/policies/ >/dev/null
 
   say "N = $n: the benchmark"
-  profile_opts=()
+  java_opts=()
+  for opt in $operator_java_opts; do java_opts+=(--operator-java-opt "$opt"); done
   if $profile; then
-    profile_opts=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")
+    java_opts+=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")
   fi
   java -jar "$work/agentpolicy-bench.jar" run --size "$n" --cluster-dir "$cluster_dir" --etcd-url "http://127.0.0.1:$LOCAL_ETCD_PORT" \
     --operator-app "$work/operator" --cli-jar "$work/agentpolicy-cli.jar" --policies examples/policies --work "$work" \
-    --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"} ${profile_opts[@]+"${profile_opts[@]}"}
+    --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"}
   stop_size
   results+=(--result "$work/result-$n.json")
   if $profile; then

@@ -57,7 +57,12 @@ k8s_ldflags() {
   echo "$flags"
 }
 
-has_version() { [[ -x "$1" ]] && "$1" "${@:3}" 2>/dev/null | grep -q "$2"; }
+# has_version <binary> <expected text> <args...>: the output is read whole first; piping into `grep -q` could
+# end the binary with SIGPIPE, which pipefail would report as a mismatch (and trigger a needless rebuild).
+has_version() {
+  local output
+  [[ -x "$1" ]] && output="$("$1" "${@:3}" 2>/dev/null)" && grep -q "$2" <<<"$output"
+}
 
 if ! has_version "$K8S_DIR/kube-apiserver" "v$K8S_VERSION" --version; then
   build kubernetes "$K8S_DIR/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver "$(k8s_ldflags)"

@@ -1,10 +1,12 @@
 package io.agentpolicy.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Kubectl {
 
-    /** What a kubectl run printed and how it ended. */
+    /** What a kubectl (or helm, or shell) run printed and how it ended. */
     public record Result(int exitCode, String stdout, String stderr) {
         public boolean succeeded() {
             return exitCode == 0;
@@ -25,15 +27,32 @@ public final class Kubectl {
 
     /** Runs kubectl with the given arguments, feeding stdin (may be null). */
     public static Result run(String stdin, String... arguments) {
-        return runWith(java.util.Map.of(), stdin, arguments);
+        return runWith(Map.of(), stdin, arguments);
     }
 
     /** Runs kubectl with extra environment variables (e.g. KUBE_EDITOR for a scripted `kubectl edit`). */
-    public static Result runWith(java.util.Map<String, String> environment, String stdin, String... arguments) {
+    public static Result runWith(Map<String, String> environment, String stdin, String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(binary().toString());
         command.add("--kubeconfig=" + TestCluster.get().kubeconfig());
         command.addAll(List.of(arguments));
+        return execute(command, stdin, environment);
+    }
+
+    /**
+     * Runs a bash script as a user would after `eval "$(hack/local-cluster.sh env)"`: KUBECONFIG points at the test
+     * cluster and PATH starts with its kubectl and helm. For commands documented in examples and READMEs.
+     */
+    public static Result shell(String script) {
+        TestCluster cluster = TestCluster.get();
+        String path = binary().getParent() + File.pathSeparator + cluster.binary("HELM").getParent() + File.pathSeparator
+                + System.getenv("PATH");
+        return execute(List.of("bash", "-euo", "pipefail", "-c", script), null,
+                Map.of("KUBECONFIG", cluster.kubeconfig().toString(), "PATH", path));
+    }
+
+    /** Runs a command to its end (at most two minutes), feeding stdin (may be null), with extra environment. */
+    static Result execute(List<String> command, String stdin, Map<String, String> environment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
@@ -46,11 +65,11 @@ public final class Kubectl {
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("kubectl did not finish: " + command);
+                throw new IllegalStateException("did not finish: " + command);
             }
             return new Result(process.exitValue(), out, err);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run kubectl", e);
+            throw new IllegalStateException("cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

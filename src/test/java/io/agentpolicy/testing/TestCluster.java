@@ -50,7 +50,7 @@ public final class TestCluster {
         this.admin = new KubernetesClientBuilder().withConfig(configFor(null)).build();
         this.version = admin.getKubernetesVersion().getGitVersion();
         LOG.infof("Integration tests run against a real kube-apiserver %s + etcd at %s", version, admin.getMasterUrl());
-        installCrds();
+        installCrds(Path.of("crds"));
     }
 
     /** The shared cluster, started on first use and stopped when the JVM exits. */
@@ -130,14 +130,21 @@ public final class TestCluster {
         return value.find() ? value.group(1) : null;
     }
 
-    private void installCrds() {
+    /** Installs the CRDs in the files or directories (server-side apply) and waits until the API server serves them. */
+    public void installCrds(Path... locations) {
         List<HasMetadata> crds = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("crds"))) {
-            for (Path file : files.sorted().toList()) {
-                crds.addAll(admin.load(Files.newInputStream(file)).items());
+        try {
+            for (Path location : locations) {
+                List<Path> files;
+                try (Stream<Path> listing = Files.isDirectory(location) ? Files.list(location) : Stream.of(location)) {
+                    files = listing.sorted().toList();
+                }
+                for (Path file : files) {
+                    crds.addAll(admin.load(Files.newInputStream(file)).items());
+                }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read crds/", e);
+            throw new IllegalStateException("cannot read CRDs from " + List.of(locations), e);
         }
         for (HasMetadata crd : crds) {
             admin.resource(crd).forceConflicts().serverSideApply();

@@ -17,6 +17,7 @@ final class HeapSampler implements AutoCloseable {
     private static final String CAPACITY = "sun\\.gc\\.generation\\.\\d+\\.space\\.\\d+\\.capacity";
 
     private final Thread thread;
+    private volatile long used;
     private volatile long peakUsed;
     private volatile long committedAtPeak;
     private volatile boolean stopped;
@@ -25,6 +26,11 @@ final class HeapSampler implements AutoCloseable {
         thread = new Thread(() -> sample(pid), "heap-sampler");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The heap in use at the last sample. */
+    long usedBytes() {
+        return used;
     }
 
     long peakUsedBytes() {
@@ -38,12 +44,12 @@ final class HeapSampler implements AutoCloseable {
     private void sample(long pid) {
         try {
             MonitoredVm vm = attach(pid);
-            List<Monitor> used = vm.findByPattern(USED);
+            List<Monitor> usedCounters = vm.findByPattern(USED);
             List<Monitor> capacity = vm.findByPattern(CAPACITY);
             while (!stopped) {
-                long usedNow = total(used);
-                if (usedNow > peakUsed) {
-                    peakUsed = usedNow;
+                used = total(usedCounters);
+                if (used > peakUsed) {
+                    peakUsed = used;
                     committedAtPeak = total(capacity);
                 }
                 Thread.sleep(100);

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,6 +27,7 @@ import java.util.stream.Stream;
  */
 final class OperatorProcess implements AutoCloseable {
     private static final Pattern AUDIT_TIMESTAMP = Pattern.compile("\\[age\\.audit].*?\"timestamp\":\"([^\"]+)\"");
+    private static final Pattern CONTROLLER = Pattern.compile("controller=\"([^\"]+)\"");
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
     final Process process;
@@ -81,6 +84,36 @@ final class OperatorProcess implements AutoCloseable {
                 .filter(line -> line.startsWith("VmHWM:"))
                 .map(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no VmHWM for the operator"));
+    }
+
+    /**
+     * The heap still in use after a full collection (jcmd GC.run): what the operator really keeps, unlike the peak,
+     * which depends on how lazily the collector runs.
+     */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (gc.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + process.pid() + " GC.run failed");
+        }
+        Thread.sleep(500); // two samples after the collection
+        return heap.usedBytes();
+    }
+
+    /** Reconciles per controller so far (successful and failed), from the JOSDK metrics. */
+    Map<String, Long> reconcilesByController() throws InterruptedException {
+        Map<String, Long> reconciles = new TreeMap<>();
+        Matcher sample = SAMPLE.matcher(metrics());
+        while (sample.find()) {
+            if (sample.group(1).startsWith("operator_sdk_controllers_execution_reconcile_") && sample.group(1).endsWith("_total")
+                    && sample.group(2) != null) {
+                Matcher controller = CONTROLLER.matcher(sample.group(2));
+                if (controller.find()) {
+                    reconciles.merge(controller.group(1), (long) Double.parseDouble(sample.group(3)), Long::sum);
+                }
+            }
+        }
+        return reconciles;
     }
 
     /**

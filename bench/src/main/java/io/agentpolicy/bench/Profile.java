@@ -18,7 +18,8 @@ import jdk.jfr.consumer.RecordingFile;
  * (inclusive time, the operator's, JOSDK's and fabric8's code only), and the garbage collector's pauses.
  */
 final class Profile {
-    private static final List<String> OWN_PACKAGES = List.of("io.agentpolicy.", "io.javaoperatorsdk.", "io.fabric8.");
+    private static final String OPERATOR_PACKAGE = "io.agentpolicy.";
+    private static final List<String> OWN_PACKAGES = List.of(OPERATOR_PACKAGE, "io.javaoperatorsdk.", "io.fabric8.");
 
     private Profile() {
     }
@@ -27,6 +28,7 @@ final class Profile {
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
+        Map<String, Integer> operatorCode = new HashMap<>();
         int samples = 0;
         double gcPauseMillis = 0;
         int collections = 0;
@@ -48,11 +50,14 @@ final class Profile {
             Set<String> onStack = new HashSet<>();
             frames.stream().map(Profile::name).filter(n -> OWN_PACKAGES.stream().anyMatch(n::startsWith)).forEach(onStack::add);
             onStack.forEach(n -> inclusive.merge(n, 1, Integer::sum));
+            onStack.stream().filter(n -> n.startsWith(OPERATOR_PACKAGE) && !n.contains("_ClientProxy"))
+                    .forEach(n -> operatorCode.merge(n, 1, Integer::sum));
         }
         System.out.printf("%s: %d method samples, %d collections with %.0f ms of pauses%n", recording, samples, collections, gcPauseMillis);
         section("samples by thread", threads, samples, top);
         section("self: the method on top of the stack", self, samples, top);
         section("inclusive: operator, JOSDK and fabric8 methods anywhere on the stack", inclusive, samples, top);
+        section("inclusive: the operator's own methods anywhere on the stack", operatorCode, samples, top);
     }
 
     private static void section(String title, Map<String, Integer> counts, int samples, int top) {

@@ -29,6 +29,11 @@ final class Report {
             new Row("**operator ÷ ceiling** (from process start)", s -> ratio(s.convergence().ratioToCeiling())),
             new Row("operator ÷ ceiling, from first reconcile", s -> ratio(s.convergence().ratioToCeilingFromFirstReconcile())),
             new Row("every reconcile done, statuses included (s from start)", s -> seconds(s.convergence().settledSeconds())),
+            new Row("operator's writes until then, all resources (maps, statuses, events, admission policies)",
+                    s -> String.valueOf(operatorWrites(s))),
+            new Row("ceiling scaled to that many writes (s, estimate: every write costing a map write)",
+                    s -> seconds(s.ceiling().seconds() * operatorWrites(s) / s.ceiling().writes())),
+            new Row("reconciles until then, per controller", s -> joined(s.convergence().reconcilesUntilSettled())),
             new Row("converged state re-checked on a fresh LIST", s -> s.convergence().verifiedByList() ? "yes" : "**NO**"),
             new Row("CPU during convergence (CPU-s)", s -> cpu(s.convergence().cpuSeconds())),
             new Row("CPU during the ceiling (CPU-s)", s -> cpu(s.convergence().ceilingCpuSeconds())),
@@ -51,6 +56,7 @@ final class Report {
             new Row("**operator peak RSS (MiB)**", s -> String.format("%.0f", s.memory().peakRssMiB())),
             new Row("operator peak heap used / committed then (MiB)", s -> String.format("%.0f / %.0f", s.memory().peakHeapUsedMiB(),
                     s.memory().heapCommittedAtPeakMiB())),
+            new Row("operator live heap after a full GC, at the end (MiB)", s -> String.format("%.0f", s.memory().liveHeapMiB())),
             new Row("operator JVM options", s -> s.memory().javaOptions().isEmpty() ? "none (java -jar)" : "`" + s.memory().javaOptions() + "`"),
             new Row("load average before / max during", s -> String.format("%.2f / %.2f", s.environment().loadBefore(), s.environment().loadMax())));
 
@@ -93,6 +99,12 @@ final class Report {
         rows.add(target("RSS under 300 MiB at N = 3,000", threeThousand.map(s -> String.format("%.0f MiB", s.memory().peakRssMiB())),
                 threeThousand.map(s -> s.memory().peakRssMiB() < 300)));
         return rows;
+    }
+
+    /** Everything the operator wrote from its start until every reconcile was done. */
+    private static long operatorWrites(Results.Size s) {
+        return s.requests().settle().writesByResource().entrySet().stream().filter(e -> ScaleRun.OPERATOR_RESOURCES.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     private static String target(String name, Optional<String> measured, Optional<Boolean> met) {

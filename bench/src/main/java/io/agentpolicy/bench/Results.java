@@ -23,11 +23,12 @@ final class Results {
     /**
      * Cold convergence: seconds from the operator's process start until every map is correct; firstReconcile is the
      * earliest sign of work (first decision logged or first map seen), settled the end of all reconciles (statuses
-     * included); the CPU seconds each process used during the convergence and during the ceiling.
+     * included); the CPU seconds each process used during the convergence and during the ceiling; the reconciles each
+     * controller ran until then.
      */
     record Convergence(double fromStartSeconds, double firstReconcileSeconds, double firstMapSeconds, double fromFirstReconcileSeconds,
             double settledSeconds, double ratioToCeiling, double ratioToCeilingFromFirstReconcile, boolean verifiedByList,
-            Map<String, Double> cpuSeconds, Map<String, Double> ceilingCpuSeconds) {
+            Map<String, Double> cpuSeconds, Map<String, Double> ceilingCpuSeconds, Map<String, Long> reconcilesUntilSettled) {
     }
 
     /** API requests in a time window, as the API server counted them minus the benchmark's own. */
@@ -38,6 +39,6 @@ final class Results {
             long idleOtherWrites) {
     }
 
-    record Memory(double peakRssMiB, double peakHeapUsedMiB, double heapCommittedAtPeakMiB, String javaOptions) {
+    record Memory(double peakRssMiB, double peakHeapUsedMiB, double heapCommittedAtPeakMiB, double liveHeapMiB, String javaOptions) {
     }
 }

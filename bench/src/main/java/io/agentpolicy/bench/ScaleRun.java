@@ -81,6 +81,7 @@ final class ScaleRun {
 
                     long quietAt = operator.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
                     Snapshot quiet = new Snapshot(cluster);
+                    Map<String, Long> reconciles = operator.reconcilesByController();
                     int idleSeconds = options.number("idle-seconds", 120);
                     log("settled " + String.format("%.1f", operator.secondsSinceStart(quietAt)) + " s after start; idle for "
                             + idleSeconds + " s");
@@ -98,12 +99,13 @@ final class ScaleRun {
                             edits, Duration.ofMillis(300), Duration.ofSeconds(30));
                     log(String.format("drift: p50 %.0f ms, p95 %.0f ms", drift.millis().p50(), drift.millis().p95()));
 
-                    Results.Memory memory = new Results.Memory(operator.peakRssBytes() / MIB, operator.heap.peakUsedBytes() / MIB,
-                            operator.heap.committedAtPeakBytes() / MIB, String.join(" ", javaOptions));
+                    long peakRss = operator.peakRssBytes();
+                    Results.Memory memory = new Results.Memory(peakRss / MIB, operator.heap.peakUsedBytes() / MIB,
+                            operator.heap.committedAtPeakBytes() / MIB, operator.liveHeapBytes() / MIB, String.join(" ", javaOptions));
                     Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(firstReconcile),
                             round(firstMap), round(fromStart - firstReconcile), round(operator.secondsSinceStart(quietAt)),
                             round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()), verified,
-                            convergenceCpu, ceilingCpu);
+                            convergenceCpu, ceilingCpu, reconciles);
                     Results.Window idle = window(quiet, afterIdle);
                     long idleOperatorWrites = idle.writesByResource().entrySet().stream()
                             .filter(e -> OPERATOR_RESOURCES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();

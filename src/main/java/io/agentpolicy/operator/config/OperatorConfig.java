@@ -37,6 +37,12 @@ public interface OperatorConfig {
     @WithDefault("agent-managed-settings")
     String configMapName();
 
+    /**
+     * Namespaces whose AgentSessions this operator decides; absent = all. Applied to the agent-session controller
+     * in application.properties. Baseline maps are rendered in every tiered namespace regardless.
+     */
+    Optional<List<String>> sessionNamespaces();
+
     /** Leader election between replicas. */
     LeaderElection leaderElection();
 

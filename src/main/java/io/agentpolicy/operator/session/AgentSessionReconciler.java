@@ -95,12 +95,16 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public List<EventSource<?, AgentSession>> prepareEventSources(EventSourceContext<AgentSession> context) {
         context.getPrimaryCache().addIndexers(Map.of(BY_POLICY, session -> session.getStatus() == null
                 || session.getStatus().getPolicies() == null ? List.of() : session.getStatus().getPolicies()));
+        // Policies and namespaces are cluster-scoped: watched whole even when sessions are watched in a few
+        // namespaces only (inheriting the controller's namespaces would split them into per-namespace caches).
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, AgentSession.class)
                 .withName("session-policies")
+                .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(policy -> sessionsConcerning(policy, context))
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, AgentSession.class)
                 .withName("session-namespaces")
+                .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(ns -> idsOf(context.getPrimaryCache().list(ns.getMetadata().getName())))
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, AgentSession.class)

@@ -1,0 +1,35 @@
+package io.agentpolicy.testing;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The helm built with the control plane, run against the test cluster, and the chart it installs. */
+public final class Helm {
+    public static final Path CHART = Path.of("helm/agent-policy-operator");
+
+    private Helm() {
+    }
+
+    /** Runs helm with the given arguments against the test cluster. */
+    public static Kubectl.Result run(String... arguments) {
+        TestCluster cluster = TestCluster.get();
+        List<String> command = new ArrayList<>();
+        command.add(cluster.binary("HELM").toString());
+        command.add("--kubeconfig=" + cluster.kubeconfig());
+        command.addAll(List.of(arguments));
+        return Kubectl.execute(command, null, Map.of());
+    }
+
+    /** helm install of the chart as the release into a namespace it creates; fails the caller when helm fails. */
+    public static Kubectl.Result install(String release, String namespace, String... moreArguments) {
+        List<String> arguments = new ArrayList<>(List.of("install", release, CHART.toString(), "-n", namespace, "--create-namespace"));
+        arguments.addAll(List.of(moreArguments));
+        Kubectl.Result result = run(arguments.toArray(String[]::new));
+        if (!result.succeeded()) {
+            throw new IllegalStateException("helm install " + release + " failed:\n" + result.stdout() + result.stderr());
+        }
+        return result;
+    }
+}
