@@ -33,6 +33,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  */
 public final class TestCluster {
     private static final Logger LOG = Logger.getLogger(TestCluster.class);
+    private static final String STATE_PREFIX = "agentpolicy-cluster";
+    /** The test JVM that started a cluster: a cluster whose JVM died (killed, timed out) is stopped by the next run. */
+    private static final String OWNER_FILE = "owner.pid";
     private static TestCluster instance;
 
     private final Path stateDirectory;
@@ -45,7 +48,7 @@ public final class TestCluster {
         this.stateDirectory = stateDirectory;
         this.scriptEnvironment = Map.of("LOCAL_CLUSTER_DIR", stateDirectory.toString(),
                 "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort));
-        runScript("up");
+        runScript("up", scriptEnvironment);
         this.kubeconfig = stateDirectory.resolve("admin.kubeconfig");
         this.admin = new KubernetesClientBuilder().withConfig(configFor(null)).build();
         this.version = admin.getKubernetesVersion().getGitVersion();
@@ -57,8 +60,11 @@ public final class TestCluster {
     public static synchronized TestCluster get() {
         if (instance == null) {
             try {
+                stopClustersOfDeadTestRuns();
                 int etcdPort = freePortPair();
-                instance = new TestCluster(Files.createTempDirectory("agentpolicy-cluster"), freePort(), etcdPort);
+                Path state = Files.createTempDirectory(STATE_PREFIX);
+                Files.writeString(state.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
+                instance = new TestCluster(state, freePort(), etcdPort);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the test cluster", e);
             }
@@ -155,14 +161,28 @@ public final class TestCluster {
         }
     }
 
-    private void stop() {
-        admin.close();
-        runScript("down");
+    private static void stopClustersOfDeadTestRuns() throws IOException {
+        try (Stream<Path> directories = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path state : directories.filter(d -> d.getFileName().toString().startsWith(STATE_PREFIX)).toList()) {
+                Path owner = state.resolve(OWNER_FILE);
+                boolean orphaned = Files.exists(owner) && ProcessHandle.of(Long.parseLong(Files.readString(owner).trim()))
+                        .map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
+                if (orphaned) {
+                    LOG.infof("stopping the test cluster left behind in %s", state);
+                    runScript("down", Map.of("LOCAL_CLUSTER_DIR", state.toString()));
+                }
+            }
+        }
     }
 
-    private void runScript(String command) {
+    private void stop() {
+        admin.close();
+        runScript("down", scriptEnvironment);
+    }
+
+    private static void runScript(String command, Map<String, String> environment) {
         ProcessBuilder process = new ProcessBuilder("hack/local-cluster.sh", command).redirectErrorStream(true);
-        process.environment().putAll(scriptEnvironment);
+        process.environment().putAll(environment);
         try {
             Process started = process.start();
             String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  */
 final class OperatorProcess implements AutoCloseable {
     private static final Pattern AUDIT_TIMESTAMP = Pattern.compile("\\[age\\.audit].*?\"timestamp\":\"([^\"]+)\"");
+    /** USER_HZ, the unit of /proc/PID/task/TID/stat times, is 100 on every Linux architecture the JDK runs on. */
+    private static final double CLOCK_TICKS_PER_SECOND = 100;
     private static final Pattern CONTROLLER = Pattern.compile("controller=\"([^\"]+)\"");
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
@@ -98,6 +100,32 @@ final class OperatorProcess implements AutoCloseable {
         }
         Thread.sleep(500); // two samples after the collection
         return heap.usedBytes();
+    }
+
+    /**
+     * The operator's CPU seconds so far per thread kind (thread names without their numbers, e.g. "C2 CompilerThre"
+     * for the JIT compiler, "pool-#-thread-#" for JOSDK's reconcile threads), from /proc/PID/task; threads that
+     * have ended count as "(ended threads)".
+     */
+    Map<String, Double> cpuByThread() throws IOException {
+        Map<String, Long> ticks = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#");
+                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime + stime
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            }
+        }
+        double total = process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        Map<String, Double> seconds = new TreeMap<>();
+        ticks.forEach((name, t) -> seconds.put(name, t / CLOCK_TICKS_PER_SECOND));
+        seconds.put("(ended threads)", Math.max(0, total - ticks.values().stream().mapToLong(Long::longValue).sum() / CLOCK_TICKS_PER_SECOND));
+        return seconds;
     }
 
     /** Reconciles per controller so far (successful and failed), from the JOSDK metrics. */

@@ -37,6 +37,8 @@ final class Report {
             new Row("converged state re-checked on a fresh LIST", s -> s.convergence().verifiedByList() ? "yes" : "**NO**"),
             new Row("CPU during convergence (CPU-s)", s -> cpu(s.convergence().cpuSeconds())),
             new Row("CPU during the ceiling (CPU-s)", s -> cpu(s.convergence().ceilingCpuSeconds())),
+            new Row("operator CPU until converged, by thread (CPU-s; C1/C2 = JIT compilers, pool = reconcilers)",
+                    s -> cpu(largest(s.convergence().operatorCpuByThread(), 6))),
             new Row("fan-out after one tier-2 policy change: maps", s -> String.valueOf(s.fanOut().maps())),
             new Row("**fan-out p50 / p95 / max (s)**", s -> seconds(s.fanOut().seconds().p50()) + " / " + seconds(s.fanOut().seconds().p95())
                     + " / " + seconds(s.fanOut().seconds().max()) + (s.fanOut().baselinesExact() ? "" : " (**bytes differ from the CLI**)")),
@@ -99,6 +101,15 @@ final class Report {
         rows.add(target("RSS under 300 MiB at N = 3,000", threeThousand.map(s -> String.format("%.0f MiB", s.memory().peakRssMiB())),
                 threeThousand.map(s -> s.memory().peakRssMiB() < 300)));
         return rows;
+    }
+
+    /** The largest entries, the rest summed up as "others". */
+    private static Map<String, Double> largest(Map<String, Double> seconds, int count) {
+        Map<String, Double> top = new java.util.LinkedHashMap<>();
+        seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(count)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        top.put("others", seconds.values().stream().mapToDouble(Double::doubleValue).sum() - top.values().stream().mapToDouble(Double::doubleValue).sum());
+        return top;
     }
 
     /** Everything the operator wrote from its start until every reconcile was done. */

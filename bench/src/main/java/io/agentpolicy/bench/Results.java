@@ -23,12 +23,13 @@ final class Results {
     /**
      * Cold convergence: seconds from the operator's process start until every map is correct; firstReconcile is the
      * earliest sign of work (first decision logged or first map seen), settled the end of all reconciles (statuses
-     * included); the CPU seconds each process used during the convergence and during the ceiling; the reconciles each
-     * controller ran until then.
+     * included); the CPU seconds each process used during the convergence and during the ceiling, and the operator's
+     * by thread kind; the reconciles each controller ran until then.
      */
     record Convergence(double fromStartSeconds, double firstReconcileSeconds, double firstMapSeconds, double fromFirstReconcileSeconds,
             double settledSeconds, double ratioToCeiling, double ratioToCeilingFromFirstReconcile, boolean verifiedByList,
-            Map<String, Double> cpuSeconds, Map<String, Double> ceilingCpuSeconds, Map<String, Long> reconcilesUntilSettled) {
+            Map<String, Double> cpuSeconds, Map<String, Double> ceilingCpuSeconds, Map<String, Double> operatorCpuByThread,
+            Map<String, Long> reconcilesUntilSettled) {
     }
 
     /** API requests in a time window, as the API server counted them minus the benchmark's own. */

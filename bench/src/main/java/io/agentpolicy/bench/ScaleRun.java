@@ -73,6 +73,7 @@ final class ScaleRun {
                     long convergedAt = convergence.await(Duration.ofMinutes(options.number("timeout-minutes", 30)));
                     Snapshot atConvergence = new Snapshot(cluster);
                     Map<String, Double> convergenceCpu = CpuMeter.between(cpuAtStart, cpu.snapshot());
+                    Map<String, Double> operatorCpuByThread = operator.cpuByThread();
                     double fromStart = operator.secondsSinceStart(convergedAt);
                     double firstMap = operator.secondsSinceStart(convergence.firstMapAt());
                     double firstReconcile = Math.min(firstMap, operator.firstDecisionSeconds().orElse(firstMap));
@@ -105,7 +106,7 @@ final class ScaleRun {
                     Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(firstReconcile),
                             round(firstMap), round(fromStart - firstReconcile), round(operator.secondsSinceStart(quietAt)),
                             round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()), verified,
-                            convergenceCpu, ceilingCpu, reconciles);
+                            convergenceCpu, ceilingCpu, operatorCpuByThread, reconciles);
                     Results.Window idle = window(quiet, afterIdle);
                     long idleOperatorWrites = idle.writesByResource().entrySet().stream()
                             .filter(e -> OPERATOR_RESOURCES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
