@@ -32,19 +32,29 @@ public final class Benchmark {
     private Benchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String command = args.length == 0 ? "" : args[0];
-        Options options = new Options(args, 1);
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = execute(args.length == 0 ? "" : args[0], new Options(args, 1));
+        } catch (Exception e) {
+            System.err.println("[bench] failed: " + e.getMessage());
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // the client's non-daemon threads would keep the JVM alive
+    }
+
+    private static int execute(String command, Options options) throws Exception {
         switch (command) {
             case "run" -> JSON.writeValue(options.path("out").toFile(), new ScaleRun(options).run());
             case "report" -> report(options);
             case "profile" -> Profile.print(options.path("jfr"), options.number("top", 25));
             default -> {
                 System.err.println("usage: Benchmark run|report|profile --option value ... (see hack/benchmark.sh)");
-                System.exit(2);
+                return 2;
             }
         }
-        System.exit(0); // the client's non-daemon threads would keep the JVM alive
+        return 0;
     }
 
     private static void report(Options options) throws IOException {

@@ -79,7 +79,7 @@ final class Convergence implements AutoCloseable {
 
     boolean baselineCorrect(String namespace) {
         return watch.map(namespace, Scenario.BASELINE_MAP)
-                .map(map -> expected.get(scenario.tierOf(namespace)).equals(map.getData().get(Scenario.SETTINGS_KEY)))
+                .map(map -> expected.get(scenario.tierOf(namespace)).equals(Scenario.settingsOf(map)))
                 .orElse(false);
     }
 
@@ -91,7 +91,7 @@ final class Convergence implements AutoCloseable {
         }
         return watch.map(namespace, Scenario.SESSION_MAP)
                 .filter(map -> Scenario.SESSION.equals(map.getMetadata().getLabels().get(Scenario.SESSION_LABEL)))
-                .map(map -> map.getMetadata().getAnnotations().get(Scenario.HASH_ANNOTATION))
+                .map(Scenario::hashOf)
                 .filter(hash -> Objects.equals(hash, status.get("settingsHash")))
                 .isPresent();
     }

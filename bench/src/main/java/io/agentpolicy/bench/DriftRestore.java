@@ -44,7 +44,7 @@ final class DriftRestore {
         AtomicReference<String> target = new AtomicReference<>();
         BiConsumer<ConfigMap, Long> listener = (map, at) -> {
             if (ClusterWatch.key(map.getMetadata().getNamespace(), map.getMetadata().getName()).equals(target.get())) {
-                seen.add(new Seen(Long.parseLong(map.getMetadata().getResourceVersion()), map.getData().get(Scenario.SETTINGS_KEY), at));
+                seen.add(new Seen(Long.parseLong(map.getMetadata().getResourceVersion()), Scenario.settingsOf(map), at));
             }
         };
         watch.onMap(listener);

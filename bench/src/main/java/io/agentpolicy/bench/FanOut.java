@@ -43,7 +43,8 @@ final class FanOut {
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
         BiConsumer<ConfigMap, Long> listener = (map, at) -> {
             String key = ClusterWatch.key(map.getMetadata().getNamespace(), map.getMetadata().getName());
-            if (affected.contains(key) && map.getData().getOrDefault(Scenario.SETTINGS_KEY, "").contains(NEW_RULE)) {
+            String settings = Scenario.settingsOf(map);
+            if (affected.contains(key) && settings != null && settings.contains(NEW_RULE)) {
                 seenAt.putIfAbsent(key, at);
             }
         };
@@ -78,6 +79,6 @@ final class FanOut {
         Path policies = ExpectedSettings.writePolicies(client, workDirectory.resolve("policies-after-fan-out"));
         String expected = ExpectedSettings.render(cliJar, policies).get(TIER);
         return namespaces.stream().allMatch(ns -> watch.map(ns, Scenario.BASELINE_MAP)
-                .map(map -> expected.equals(map.getData().get(Scenario.SETTINGS_KEY))).orElse(false));
+                .map(map -> expected.equals(Scenario.settingsOf(map))).orElse(false));
     }
 }

@@ -33,8 +33,8 @@ final class OperatorProcess implements AutoCloseable {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
     final Process process;
-    final Instant startedAt;
-    final long startedNanos;
+    private final Instant startedAt;
+    private final long startedNanos;
     final HeapSampler heap;
     private final Path log;
     private final Path pidFile;
@@ -89,23 +89,22 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /**
-     * The heap still in use after a full collection (jcmd GC.run): what the operator really keeps, unlike the peak,
-     * which depends on how lazily the collector runs.
+     * The heap still in use after a full collection: what the operator really keeps, unlike the peak, which depends
+     * on how lazily the collector runs. jcmd GC.class_histogram collects first; its histogram is written to a file.
      */
-    long liveHeapBytes() throws IOException, InterruptedException {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (gc.waitFor() != 0) {
-            throw new IllegalStateException("jcmd " + process.pid() + " GC.run failed");
+    long liveHeapBytes(Path histogram) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.class_histogram").redirectErrorStream(true).redirectOutput(histogram.toFile()).start();
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + process.pid() + " GC.class_histogram failed; see " + histogram);
         }
-        Thread.sleep(500); // two samples after the collection
+        Thread.sleep(500); // a few heap samples after the collection
         return heap.usedBytes();
     }
 
     /**
-     * The operator's CPU seconds so far per thread kind (thread names without their numbers, e.g. "C2 CompilerThre"
-     * for the JIT compiler, "pool-#-thread-#" for JOSDK's reconcile threads), from /proc/PID/task; threads that
-     * have ended count as "(ended threads)".
+     * The operator's CPU seconds so far per kind of thread (see {@link #threadKind}), from /proc/PID/task; threads
+     * that have ended count as "ended threads".
      */
     Map<String, Double> cpuByThread() throws IOException {
         Map<String, Long> ticks = new TreeMap<>();
@@ -114,8 +113,8 @@ final class OperatorProcess implements AutoCloseable {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#");
-                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime + stime
+                    String kind = threadKind(Files.readString(task.resolve("comm")).trim());
+                    ticks.merge(kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime + stime
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while being read
                 }
@@ -124,8 +123,30 @@ final class OperatorProcess implements AutoCloseable {
         double total = process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
         Map<String, Double> seconds = new TreeMap<>();
         ticks.forEach((name, t) -> seconds.put(name, t / CLOCK_TICKS_PER_SECOND));
-        seconds.put("(ended threads)", Math.max(0, total - ticks.values().stream().mapToLong(Long::longValue).sum() / CLOCK_TICKS_PER_SECOND));
+        seconds.put("ended threads", Math.max(0, total - ticks.values().stream().mapToLong(Long::longValue).sum() / CLOCK_TICKS_PER_SECOND));
         return seconds;
+    }
+
+    /**
+     * What a thread does, from its name as Linux keeps it (15 characters): JOSDK's reconcile threads are named
+     * pool-N-thread-M, or ReconcilerExecutor-... while they reconcile; fabric8 dispatches informer events on
+     * -NNN-pool-N-thread-M; the main thread is "java" to Linux and "main" to Java.
+     */
+    static String threadKind(String name) {
+        if (name.matches("C\\d CompilerThre.*")) {
+            return "JIT compilers";
+        } else if (name.startsWith("ReconcilerExecu") || name.matches("pool-\\d+-thread.*")) {
+            return "reconcile threads";
+        } else if (name.startsWith("vert.x-eventloo")) {
+            return "Vert.x event loop (HTTP, TLS)";
+        } else if (name.matches("-\\d+-pool.*")) {
+            return "informer event handlers";
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM ")) {
+            return "GC and VM";
+        } else if (name.equals("java") || name.equals("main")) {
+            return "main (start-up)";
+        }
+        return name.replaceAll("\\d+", "#");
     }
 
     /** Reconciles per controller so far (successful and failed), from the JOSDK metrics. */

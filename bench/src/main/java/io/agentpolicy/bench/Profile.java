@@ -15,7 +15,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where the operator's CPU went, from a JFR recording of its whole run (hack/benchmark.sh --profile): method
  * samples by thread group, by the method on top of the stack (self time) and by method anywhere on the stack
- * (inclusive time, the operator's, JOSDK's and fabric8's code only), and the garbage collector's pauses.
+ * (inclusive time, the operator's, JOSDK's and fabric8's code only), and the garbage collector's pauses. JFR samples
+ * Java threads only: the JIT compilers' and the collector's own CPU are in the benchmark's CPU-by-thread figure.
  */
 final class Profile {
     private static final String OPERATOR_PACKAGE = "io.agentpolicy.";
@@ -42,7 +43,8 @@ final class Profile {
                 continue;
             }
             samples++;
-            threads.merge(threadGroup(event.getThread("sampledThread").getJavaName()), 1, Integer::sum);
+            String thread = event.getThread("sampledThread").getJavaName();
+            threads.merge(thread == null ? "?" : OperatorProcess.threadKind(thread), 1, Integer::sum);
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
             if (!frames.isEmpty()) {
                 self.merge(name(frames.get(0)), 1, Integer::sum);
@@ -68,10 +70,5 @@ final class Profile {
 
     private static String name(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-    }
-
-    /** Thread names without their numbers: ReconcilerExecutor-agent-session-12 counts as ReconcilerExecutor-agent-session. */
-    private static String threadGroup(String thread) {
-        return thread == null ? "?" : thread.replaceAll("[-_ ]?\\d+$", "").replaceAll("\\d+", "#");
     }
 }

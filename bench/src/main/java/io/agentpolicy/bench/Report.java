@@ -37,7 +37,7 @@ final class Report {
             new Row("converged state re-checked on a fresh LIST", s -> s.convergence().verifiedByList() ? "yes" : "**NO**"),
             new Row("CPU during convergence (CPU-s)", s -> cpu(s.convergence().cpuSeconds())),
             new Row("CPU during the ceiling (CPU-s)", s -> cpu(s.convergence().ceilingCpuSeconds())),
-            new Row("operator CPU until converged, by thread (CPU-s; C1/C2 = JIT compilers, pool = reconcilers)",
+            new Row("operator CPU until converged, by thread (CPU-s)",
                     s -> cpu(largest(s.convergence().operatorCpuByThread(), 6))),
             new Row("fan-out after one tier-2 policy change: maps", s -> String.valueOf(s.fanOut().maps())),
             new Row("**fan-out p50 / p95 / max (s)**", s -> seconds(s.fanOut().seconds().p50()) + " / " + seconds(s.fanOut().seconds().p95())

@@ -1,5 +1,6 @@
 package io.agentpolicy.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,16 +46,12 @@ final class ScaleRun {
         Map<String, String> expected = ExpectedSettings.render(cliJar, options.path("policies"));
         try (Machine.LoadWatch load = new Machine.LoadWatch(); Cluster cluster = new Cluster()) {
             KubernetesClient client = cluster.client;
-            Path clusterDir = options.path("cluster-dir");
-            CpuMeter cpu = new CpuMeter()
-                    .with("kube-apiserver", Long.parseLong(Files.readString(clusterDir.resolve("kube-apiserver.pid")).trim()))
-                    .with("etcd", Long.parseLong(Files.readString(clusterDir.resolve("etcd.pid")).trim()))
-                    .with("benchmark", ProcessHandle.current().pid());
+            CpuMeter cpu = controlPlaneCpu();
 
             log("creating " + size + " namespaces (tiers 1-4), AgentSessions and Pods");
             long setupStart = System.nanoTime();
             scenario.create(client, options.number("setup-concurrency", 16));
-            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+            double setupSeconds = round((System.nanoTime() - setupStart) / 1e9);
 
             log("ceiling: " + 2 * size + " maps by server-side apply, " + OPERATOR_RECONCILE_THREADS + " in flight, no operator");
             Map<String, Double> cpuBeforeCeiling = cpu.snapshot();
@@ -84,8 +81,7 @@ final class ScaleRun {
                     Snapshot quiet = new Snapshot(cluster);
                     Map<String, Long> reconciles = operator.reconcilesByController();
                     int idleSeconds = options.number("idle-seconds", 120);
-                    log("settled " + String.format("%.1f", operator.secondsSinceStart(quietAt)) + " s after start; idle for "
-                            + idleSeconds + " s");
+                    log(String.format("settled %.1f s after start; idle for %d s", operator.secondsSinceStart(quietAt), idleSeconds));
                     Thread.sleep(idleSeconds * 1000L);
                     Snapshot afterIdle = new Snapshot(cluster);
 
@@ -100,28 +96,50 @@ final class ScaleRun {
                             edits, Duration.ofMillis(300), Duration.ofSeconds(30));
                     log(String.format("drift: p50 %.0f ms, p95 %.0f ms", drift.millis().p50(), drift.millis().p95()));
 
-                    long peakRss = operator.peakRssBytes();
-                    Results.Memory memory = new Results.Memory(peakRss / MIB, operator.heap.peakUsedBytes() / MIB,
-                            operator.heap.committedAtPeakBytes() / MIB, operator.liveHeapBytes() / MIB, String.join(" ", javaOptions));
                     Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(firstReconcile),
                             round(firstMap), round(fromStart - firstReconcile), round(operator.secondsSinceStart(quietAt)),
                             round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()), verified,
                             convergenceCpu, ceilingCpu, operatorCpuByThread, reconciles);
-                    Results.Window idle = window(quiet, afterIdle);
-                    long idleOperatorWrites = idle.writesByResource().entrySet().stream()
-                            .filter(e -> OPERATOR_RESOURCES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-                    Results.Window convergenceWindow = window(beforeStart, atConvergence);
-                    Results.Requests requests = new Results.Requests(convergenceWindow, window(beforeStart, quiet), idle,
-                            round(convergenceWindow.writesByResource().getOrDefault("configmaps", 0L) / (2.0 * size)),
-                            idleOperatorWrites, idle.writesByResource().values().stream().mapToLong(Long::longValue).sum() - idleOperatorWrites);
-                    Results.Environment environment = new Results.Environment(Machine.cpuModel(), Runtime.getRuntime().availableProcessors(),
-                            round(Machine.memoryGiB()), Machine.java(), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")),
-                            options.text("commit", "unknown"), loadBefore, load.max());
-                    return new Results.Size(size, startedAt.toString(), environment, round(setupSeconds), ceiling, convergenceResult,
-                            requests, fanOut, drift, memory);
+                    return new Results.Size(size, startedAt.toString(), environment(cluster, loadBefore, load.max()), setupSeconds,
+                            ceiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle), fanOut, drift,
+                            memory(operator, javaOptions));
                 }
             }
         }
+    }
+
+    /** CPU time of the control plane started by hack/benchmark.sh (its pid files) and of this benchmark. */
+    private CpuMeter controlPlaneCpu() throws IOException {
+        Path clusterDir = options.path("cluster-dir");
+        return new CpuMeter()
+                .with("kube-apiserver", Long.parseLong(Files.readString(clusterDir.resolve("kube-apiserver.pid")).trim()))
+                .with("etcd", Long.parseLong(Files.readString(clusterDir.resolve("etcd.pid")).trim()))
+                .with("benchmark", ProcessHandle.current().pid());
+    }
+
+    /** The requests during convergence, from start until settled, and while idle; writes per map; idle writes. */
+    private Results.Requests requests(Snapshot beforeStart, Snapshot atConvergence, Snapshot quiet, Snapshot afterIdle) {
+        Results.Window convergence = window(beforeStart, atConvergence);
+        Results.Window idle = window(quiet, afterIdle);
+        long idleOperatorWrites = idle.writesByResource().entrySet().stream()
+                .filter(e -> OPERATOR_RESOURCES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        long idleWrites = idle.writesByResource().values().stream().mapToLong(Long::longValue).sum();
+        return new Results.Requests(convergence, window(beforeStart, quiet), idle,
+                round(convergence.writesByResource().getOrDefault("configmaps", 0L) / (2.0 * size)), idleOperatorWrites,
+                idleWrites - idleOperatorWrites);
+    }
+
+    private Results.Memory memory(OperatorProcess operator, List<String> javaOptions) throws IOException, InterruptedException {
+        long peakRss = operator.peakRssBytes(); // before the full GC of the live-heap measurement
+        long liveHeap = operator.liveHeapBytes(work.resolve("operator-" + size + "-heap-histogram.txt"));
+        return new Results.Memory(round(peakRss / MIB), round(operator.heap.peakUsedBytes() / MIB),
+                round(operator.heap.committedAtPeakBytes() / MIB), round(liveHeap / MIB), String.join(" ", javaOptions));
+    }
+
+    private Results.Environment environment(Cluster cluster, double loadBefore, double loadMax) throws IOException, InterruptedException {
+        return new Results.Environment(Machine.cpuModel(), Runtime.getRuntime().availableProcessors(), round(Machine.memoryGiB()),
+                Machine.java(), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")), options.text("commit", "unknown"),
+                loadBefore, loadMax);
     }
 
     /** The API server's request counters and the benchmark's own, at one instant. */

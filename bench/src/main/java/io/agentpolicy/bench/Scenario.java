@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -46,6 +47,16 @@ final class Scenario {
     Scenario(int size) {
         this.size = size;
         this.namespaces = IntStream.rangeClosed(1, size).mapToObj(i -> String.format("bench-%05d", i)).toList();
+    }
+
+    /** The managed-settings.json a rendered map holds, or null. */
+    static String settingsOf(ConfigMap map) {
+        return map.getData() == null ? null : map.getData().get(SETTINGS_KEY);
+    }
+
+    /** The map's settings-hash annotation, or null. */
+    static String hashOf(ConfigMap map) {
+        return map.getMetadata().getAnnotations() == null ? null : map.getMetadata().getAnnotations().get(HASH_ANNOTATION);
     }
 
     String tierOf(String namespace) {

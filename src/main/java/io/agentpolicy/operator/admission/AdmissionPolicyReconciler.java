@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.support.PolicyChanges;
 import io.agentpolicy.operator.support.PolicyValidation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -57,6 +58,7 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
         Set<ResourceID> everyGenerated = AdmissionPolicies.allNames().stream().map(ResourceID::new).collect(Collectors.toSet());
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, ValidatingAdmissionPolicy.class)
                 .withName("admission-permission-policies")
+                .withOnUpdateFilter(PolicyChanges::matter)
                 .withSecondaryToPrimaryMapper(policy -> everyGenerated)
                 .build(), context);
         bindings = new InformerEventSource<>(

@@ -20,6 +20,7 @@ import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.OperatorMetrics;
+import io.agentpolicy.operator.support.PolicyChanges;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -65,7 +66,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
     public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> context) {
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Namespace.class)
                 .withName("baseline-config-maps")
-                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
+                .withLabelSelector(ManagedConfigMaps.BASELINE_SELECTOR)
                 .withSecondaryToPrimaryMapper(map -> isBaseline(map)
                         ? Set.of(new ResourceID(map.getMetadata().getNamespace()))
                         : Set.of())
@@ -77,6 +78,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
         configMaps.addIndexers(Map.of(BY_POLICY, map -> isBaseline(map) ? ManagedConfigMaps.contributingPolicies(map) : List.of()));
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, Namespace.class)
                 .withName("baseline-policies")
+                .withOnUpdateFilter(PolicyChanges::matter)
                 .withSecondaryToPrimaryMapper(policy -> affectedNamespaces(policy, context))
                 .build(), context);
         return List.of(configMaps, policies);

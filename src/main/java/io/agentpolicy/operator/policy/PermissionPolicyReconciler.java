@@ -66,7 +66,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PermissionPolicy.class)
                 .withName("policy-config-maps")
-                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
+                .withLabelSelector(ManagedConfigMaps.BASELINE_SELECTOR)
                 .withSecondaryToPrimaryMapper(map -> baseline.name().equals(map.getMetadata().getName())
                         ? contributingPolicies(map)
                         : Set.of())

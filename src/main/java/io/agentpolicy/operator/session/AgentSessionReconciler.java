@@ -28,10 +28,11 @@ import io.agentpolicy.operator.drift.DriftLedger;
 import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
+import io.agentpolicy.operator.support.PolicyChanges;
 import io.agentpolicy.operator.support.PolicyValidation;
-import io.agentpolicy.operator.support.JsonTrees;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -56,6 +57,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public static final String NAME = "agent-session";
     static final String BY_POLICY = "byPolicy";
+    static final String BY_SESSION = "bySession";
     static final int MAX_REMEMBERED = 50_000;
 
     @Inject
@@ -99,6 +101,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         // namespaces only (inheriting the controller's namespaces would split them into per-namespace caches).
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, AgentSession.class)
                 .withName("session-policies")
+                .withOnUpdateFilter(PolicyChanges::matter)
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(policy -> sessionsConcerning(policy, context))
                 .build(), context);
@@ -121,6 +124,8 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .withLabelSelector(ApiConstants.SESSION_LABEL)
                 .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
                 .build(), context);
+        // Listing a namespace scans the whole cache; the index finds a session's pods directly.
+        pods.addIndexers(Map.of(BY_SESSION, pod -> sessionOf(pod).stream().map(AgentSessionReconciler::indexKey).toList()));
         return List.of(policies, namespaces, configMaps, pods);
     }
 
@@ -131,8 +136,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         String name = session.getMetadata().getName();
         AgentSessionStatus previous = session.getStatus() == null ? new AgentSessionStatus() : session.getStatus();
         ConfigMap actualMap = configMaps.get(new ResourceID(SessionConfigMap.nameOf(name), namespaceName)).orElse(null);
-        List<Pod> sessionPods = pods.list(namespaceName, pod -> name.equals(pod.getMetadata().getLabels().get(ApiConstants.SESSION_LABEL)))
-                .toList();
+        List<Pod> sessionPods = pods.byIndex(BY_SESSION, indexKey(ResourceID.fromResource(session)));
         // A session created right after its namespace may arrive before the namespace's own watch event.
         Namespace namespace = namespaces.get(new ResourceID(namespaceName))
                 .orElseGet(() -> context.getClient().namespaces().withName(namespaceName).get());
@@ -245,6 +249,10 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             }
         });
         return concerned;
+    }
+
+    private static String indexKey(ResourceID session) {
+        return session.getNamespace().orElse("") + "/" + session.getName();
     }
 
     private static Set<ResourceID> sessionOf(HasMetadata labelled) {

@@ -32,6 +32,8 @@ public class ManagedConfigMaps {
     /** The field manager of every write; drift detection tells the operator's own writes apart by it. */
     public static final String FIELD_MANAGER = "agent-policy-operator";
     public static final String MANAGED_SELECTOR = ApiConstants.MANAGED_BY_LABEL + "=" + ApiConstants.MANAGED_BY_VALUE;
+    /** The namespace baseline maps only (session maps carry the session label). */
+    public static final String BASELINE_SELECTOR = MANAGED_SELECTOR + ",!" + ApiConstants.SESSION_LABEL;
 
     @Inject
     KubernetesClient client;
