@@ -14,6 +14,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PermissionPolicyStatus;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.baseline.BaselineConfigMap;
+import io.agentpolicy.operator.support.Conditions;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
@@ -39,6 +40,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @ControllerConfiguration(name = PermissionPolicyReconciler.NAME)
 public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> {
     public static final String NAME = "permission-policy";
+    static final Duration RECHECK_WHILE_RENDERING = Duration.ofSeconds(5);
 
     @Inject
     PolicyStatusCalculator statusCalculator;
@@ -88,6 +90,13 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
         result.nextChange().ifPresent(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)));
+        boolean settled = Conditions.isTrue(result.status().getConditions(), Conditions.READY)
+                || Conditions.isTrue(result.status().getConditions(), Conditions.STALLED);
+        if (!settled) {
+            // While maps are still being written, look again soon: a safety net in case a map event was missed.
+            control.rescheduleAfter(result.nextChange().map(at -> Duration.between(now, at).plusMillis(1))
+                    .filter(untilChange -> untilChange.compareTo(RECHECK_WHILE_RENDERING) < 0).orElse(RECHECK_WHILE_RENDERING));
+        }
         return control;
     }
 
