@@ -72,31 +72,42 @@ final class Chart {
         g.drawLine(LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM);
         g.drawLine(LEFT, TOP, LEFT, HEIGHT - BOTTOM);
 
+        g.setStroke(new BasicStroke(2.2f));
+        for (Series series : SERIES) {
+            g.setColor(series.color());
+            for (int i = 1; i < sizes.size(); i++) {
+                g.drawLine(xOf(sizes.get(i - 1).size(), sizes), yOf(series.seconds().applyAsDouble(sizes.get(i - 1)), maxSeconds),
+                        xOf(sizes.get(i).size(), sizes), yOf(series.seconds().applyAsDouble(sizes.get(i)), maxSeconds));
+            }
+        }
+        // Points, values and legend after all the lines, so no line runs through a value.
         for (int i = 0; i < SERIES.size(); i++) {
             Series series = SERIES.get(i);
-            g.setColor(series.color());
-            g.setStroke(new BasicStroke(2.2f));
-            int previousX = -1;
-            int previousY = -1;
             for (Results.Size size : sizes) {
                 double seconds = series.seconds().applyAsDouble(size);
                 int px = xOf(size.size(), sizes);
                 int py = yOf(seconds, maxSeconds);
-                if (previousX >= 0) {
-                    g.drawLine(previousX, previousY, px, py);
-                }
+                g.setColor(series.color());
                 g.fillOval(px - 4, py - 4, 8, 8);
-                g.drawString(String.format("%.1f s", seconds), px + 7, py - 6);
-                previousX = px;
-                previousY = py;
+                label(g, String.format("%.1f s", seconds), px + 7, py - 6, series.color());
             }
             int legendY = TOP + 6 + i * 18;
+            g.setColor(series.color());
             g.fillRect(LEFT + 14, legendY - 9, 18, 4);
             g.setColor(Color.BLACK);
             g.drawString(series.name(), LEFT + 38, legendY - 3);
         }
         g.dispose();
         ImageIO.write(image, "png", png.toFile());
+    }
+
+    /** A value next to its point, on white so the lines do not run through it. */
+    private static void label(Graphics2D g, String text, int x, int y, Color color) {
+        int width = g.getFontMetrics().stringWidth(text);
+        g.setColor(Color.WHITE);
+        g.fillRect(x - 2, y - g.getFontMetrics().getAscent(), width + 4, g.getFontMetrics().getHeight());
+        g.setColor(color);
+        g.drawString(text, x, y);
     }
 
     /** N on a logarithmic axis (sizes grow tenfold), one size alone in the middle. */

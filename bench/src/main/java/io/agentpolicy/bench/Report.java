@@ -91,7 +91,7 @@ final class Report {
                         + " from first reconcile)"), thousand.map(s -> s.convergence().ratioToCeiling() <= 1.2)));
         long idleWrites = sizes.stream().mapToLong(s -> s.requests().idleOperatorWrites()).max().orElse(0);
         rows.add(target("zero writes while idle", Optional.of(idleWrites + " operator writes in 2 minutes at every N (the API server's own "
-                + "lease renewals aside)"), Optional.of(idleWrites == 0)));
+                + "lease and endpoints updates aside)"), Optional.of(idleWrites == 0)));
         rows.add(target("fan-out p95 under 5 s at N = 1,000", thousand.map(s -> seconds(s.fanOut().seconds().p95()) + " s"),
                 thousand.map(s -> s.fanOut().seconds().p95() < 5)));
         double worstDrift = sizes.stream().mapToDouble(s -> s.drift().millis().p50()).max().orElse(Double.NaN);
