@@ -16,6 +16,7 @@ import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.config.OperatorConfig;
+import io.agentpolicy.operator.support.LockedModeFlags;
 import io.agentpolicy.operator.support.OperatorIdentity;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResourcesBuilder;
@@ -38,9 +39,6 @@ public class AdmissionPolicies {
     public static final String SESSION_IDENTITY = "agentpolicy.io-session-identity";
     public static final String POD_FLAGS = "agentpolicy.io-pod-flags";
     public static final String PROTECT_CONFIG_MAPS = "agentpolicy.io-protect-config-maps";
-
-    static final String BYPASS_FLAGS = "(^|\\\\s)(--dangerously-skip-permissions|--permission-mode(=|\\\\s+)bypassPermissions)(\\\\s|$)";
-    static final String AUTO_FLAGS = "(^|\\\\s)(--enable-auto-mode|--permission-mode(=|\\\\s+)auto)(\\\\s|$)";
 
     /** One generated policy with its binding. */
     public record Generated(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
@@ -156,9 +154,9 @@ public class AdmissionPolicies {
                 .withNewObjectSelector().addNewMatchExpression().withKey(ApiConstants.SESSION_LABEL).withOperator("Exists")
                 .endMatchExpression().endObjectSelector()
                 .build(), variables)
-                .addToValidations(flagValidation("bypassLockers", BYPASS_FLAGS,
+                .addToValidations(flagValidation("bypassLockers", LockedModeFlags.BYPASS,
                         "bypassPermissions (--dangerously-skip-permissions or --permission-mode bypassPermissions)"))
-                .addToValidations(flagValidation("autoLockers", AUTO_FLAGS, "auto mode (--permission-mode auto or --enable-auto-mode)"))
+                .addToValidations(flagValidation("autoLockers", LockedModeFlags.AUTO, "auto mode (--permission-mode auto or --enable-auto-mode)"))
                 .endSpec().build();
         return new Generated(policy, binding(policy, "Deny"));
     }
@@ -167,7 +165,7 @@ public class AdmissionPolicies {
             String what) {
         return new ValidationBuilder()
                 .withExpression("variables.audit || size(variables." + lockers + ") == 0 || "
-                        + "!variables.commandLines.exists(l, l.matches('" + flags + "'))")
+                        + "!variables.commandLines.exists(l, l.matches(" + Cel.string(flags) + "))")
                 .withMessageExpression("'this pod starts Claude Code in " + what + ", which tier ' + variables.tier"
                         + " + ' disables (policy ' + variables." + lockers + ".join(', ') + '); remove the flag'")
                 .withReason("Forbidden")

@@ -11,6 +11,7 @@ import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.api.PodViolation;
+import io.agentpolicy.operator.support.LockedModeFlags;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -22,9 +23,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
  */
 public final class PodComplianceCheck {
     /** Command-line flags that start Claude Code in bypassPermissions or auto mode, per locked mode. */
-    static final Pattern BYPASS_FLAGS = Pattern.compile(
-            "(^|\\s)(--dangerously-skip-permissions|--permission-mode(=|\\s+)bypassPermissions)(\\s|$)");
-    static final Pattern AUTO_FLAGS = Pattern.compile("(^|\\s)(--enable-auto-mode|--permission-mode(=|\\s+)auto)(\\s|$)");
+    static final Pattern BYPASS_FLAGS = Pattern.compile(LockedModeFlags.BYPASS);
+    static final Pattern AUTO_FLAGS = Pattern.compile(LockedModeFlags.AUTO);
 
     private PodComplianceCheck() {
     }
