@@ -17,12 +17,14 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.drift.DriftGuard;
 import io.agentpolicy.operator.drift.DriftOwner;
+import io.agentpolicy.operator.support.LeanCaches;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.OperatorMetrics;
 import io.agentpolicy.operator.support.PolicyChanges;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -38,7 +40,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * is the primary resource, so each namespace is reconciled on its own and in parallel; a policy change fans
  * out to the namespaces it matches now and to those whose map it contributed to before.
  */
-@ControllerConfiguration(name = NamespaceBaselineReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = NamespaceBaselineReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = LeanCaches.NamespaceStore.class))
 public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
     public static final String NAME = "namespace-baseline";
     private static final Logger LOG = Logger.getLogger(NamespaceBaselineReconciler.class);
@@ -67,6 +70,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Namespace.class)
                 .withName("baseline-config-maps")
                 .withLabelSelector(ManagedConfigMaps.BASELINE_SELECTOR)
+                .withItemStore(LeanCaches.renderedConfigMaps())
                 .withSecondaryToPrimaryMapper(map -> isBaseline(map)
                         ? Set.of(new ResourceID(map.getMetadata().getNamespace()))
                         : Set.of())

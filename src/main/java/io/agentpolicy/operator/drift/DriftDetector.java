@@ -86,8 +86,7 @@ public final class DriftDetector {
     }
 
     private static boolean foreignManagerOwnsData(ConfigMap map) {
-        return foreignEntries(map).anyMatch(e -> e.getFieldsV1() != null
-                && String.valueOf(e.getFieldsV1().getAdditionalProperties()).contains("f:data"));
+        return foreignEntries(map).anyMatch(ManagedConfigMaps::ownsData);
     }
 
     /** The most recent field manager other than the operator: who made the change. */

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -14,9 +15,10 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PermissionPolicyStatus;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.baseline.BaselineConfigMap;
-import io.agentpolicy.operator.support.Conditions;
 import io.agentpolicy.operator.support.EventRecorder;
+import io.agentpolicy.operator.support.LeanCaches;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.support.PolicyChanges;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -40,7 +42,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @ControllerConfiguration(name = PermissionPolicyReconciler.NAME)
 public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> {
     public static final String NAME = "permission-policy";
-    static final Duration RECHECK_WHILE_RENDERING = Duration.ofSeconds(5);
 
     @Inject
     PolicyStatusCalculator statusCalculator;
@@ -57,30 +58,42 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
     @Inject
     Clock clock;
 
+    private InformerEventSource<PermissionPolicy, PermissionPolicy> peers;
     private InformerEventSource<Namespace, PermissionPolicy> namespaces;
     private InformerEventSource<ConfigMap, PermissionPolicy> configMaps;
 
     @Override
     public List<EventSource<?, PermissionPolicy>> prepareEventSources(EventSourceContext<PermissionPolicy> context) {
+        // A policy's status compares its maps with what all policies together render, so a change to one policy
+        // concerns every other. The status reads the policies from this informer: it has the change by the time its
+        // event arrives (the primary cache, a separate informer, may not yet, and would not send the event to the
+        // other policies).
+        peers = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, PermissionPolicy.class)
+                .withName("policy-peers")
+                .withOnUpdateFilter(PolicyChanges::matter)
+                .withSecondaryToPrimaryMapper(changed -> context.getPrimaryCache().list().map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, PermissionPolicy.class)
                 .withName("policy-namespaces")
+                .withItemStore(LeanCaches.withoutManagedFields())
                 .withSecondaryToPrimaryMapper(ns -> policiesConcerning(ns, context))
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PermissionPolicy.class)
                 .withName("policy-config-maps")
                 .withLabelSelector(ManagedConfigMaps.BASELINE_SELECTOR)
+                .withItemStore(LeanCaches.renderedConfigMaps())
                 .withSecondaryToPrimaryMapper(map -> baseline.name().equals(map.getMetadata().getName())
                         ? contributingPolicies(map)
                         : Set.of())
                 .build(), context);
-        return List.of(namespaces, configMaps);
+        return List.of(peers, namespaces, configMaps);
     }
 
     @Override
     public UpdateControl<PermissionPolicy> reconcile(PermissionPolicy policy, Context<PermissionPolicy> context) {
         Instant now = clock.instant();
-        PolicyStatusCalculator.Result result = statusCalculator.calculate(policy,
-                context.getPrimaryCache().list().toList(),
+        PolicyStatusCalculator.Result result = statusCalculator.calculate(policy, peersWith(policy),
                 namespaces.list(ns -> true).toList(),
                 ns -> configMaps.get(new ResourceID(baseline.name(), ns)).orElse(null),
                 now);
@@ -90,14 +103,13 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
         result.nextChange().ifPresent(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)));
-        boolean settled = Conditions.isTrue(result.status().getConditions(), Conditions.READY)
-                || Conditions.isTrue(result.status().getConditions(), Conditions.STALLED);
-        if (!settled) {
-            // While maps are still being written, look again soon: a safety net in case a map event was missed.
-            control.rescheduleAfter(result.nextChange().map(at -> Duration.between(now, at).plusMillis(1))
-                    .filter(untilChange -> untilChange.compareTo(RECHECK_WHILE_RENDERING) < 0).orElse(RECHECK_WHILE_RENDERING));
-        }
         return control;
+    }
+
+    /** Every policy as the peers informer has it, with this policy as the reconcile sees it. */
+    private List<PermissionPolicy> peersWith(PermissionPolicy policy) {
+        String name = policy.getMetadata().getName();
+        return Stream.concat(Stream.of(policy), peers.list(peer -> !name.equals(peer.getMetadata().getName()))).toList();
     }
 
     private static PermissionPolicy withStatusOnly(PermissionPolicy policy, PermissionPolicyStatus status) {
@@ -110,7 +122,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
     /** Policies that match the namespace now, plus those named on its map (they may have stopped matching). */
     private Set<ResourceID> policiesConcerning(Namespace namespace, EventSourceContext<PermissionPolicy> context) {
         Set<ResourceID> concerned = new HashSet<>();
-        engine.forBaseline(context.getPrimaryCache().list().toList(), Namespaces.info(namespace))
+        engine.forBaseline(peers.list().toList(), Namespaces.info(namespace))
                 .forEach(p -> concerned.add(ResourceID.fromResource(p)));
         if (configMaps != null) {
             configMaps.get(new ResourceID(baseline.name(), namespace.getMetadata().getName()))

@@ -29,6 +29,7 @@ import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.JsonTrees;
+import io.agentpolicy.operator.support.LeanCaches;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.PolicyChanges;
@@ -38,6 +39,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -53,7 +55,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * whenever a policy that governs (or governed) it changes, its namespace is relabelled, an override lapses, it
  * expires, or one of its pods or its map changes.
  */
-@ControllerConfiguration(name = AgentSessionReconciler.NAME)
+@ControllerConfiguration(name = AgentSessionReconciler.NAME, informer = @Informer(itemStore = LeanCaches.AgentSessionStore.class))
 public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public static final String NAME = "agent-session";
     static final String BY_POLICY = "byPolicy";
@@ -108,11 +110,13 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, AgentSession.class)
                 .withName("session-namespaces")
                 .withWatchAllNamespaces()
+                .withItemStore(LeanCaches.withoutManagedFields())
                 .withSecondaryToPrimaryMapper(ns -> idsOf(context.getPrimaryCache().list(ns.getMetadata().getName())))
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, AgentSession.class)
                 .withName("session-config-maps")
                 .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR + "," + ApiConstants.SESSION_LABEL)
+                .withItemStore(LeanCaches.renderedConfigMaps())
                 .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
                 .withOnUpdateFilter((changed, before) -> {
                     witness(before, changed, context);
@@ -122,6 +126,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AgentSession.class)
                 .withName("session-pods")
                 .withLabelSelector(ApiConstants.SESSION_LABEL)
+                .withItemStore(LeanCaches.agentPods())
                 .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
                 .build(), context);
         // Listing a namespace scans the whole cache; the index finds a session's pods directly.

@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 /**
  * Whether a session's pods run Claude Code under the session's managed settings: the session map is mounted at
  * /etc/claude-code (or its file via subPath) and no container passes a flag for a mode the session's file locks.
+ *
+ * <p>The pods come from a cache that keeps only what this check reads (see {@code LeanCaches.agentPods}): a new
+ * field read here must be kept there too.
  */
 public final class PodComplianceCheck {
     /** Command-line flags that start Claude Code in bypassPermissions or auto mode, per locked mode. */

@@ -15,6 +15,7 @@ import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.engine.RenderedSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -34,6 +35,8 @@ public class ManagedConfigMaps {
     public static final String MANAGED_SELECTOR = ApiConstants.MANAGED_BY_LABEL + "=" + ApiConstants.MANAGED_BY_VALUE;
     /** The namespace baseline maps only (session maps carry the session label). */
     public static final String BASELINE_SELECTOR = MANAGED_SELECTOR + ",!" + ApiConstants.SESSION_LABEL;
+    /** The managedFields key under which a field manager owns a map's data. */
+    static final String DATA_FIELD = "f:data";
 
     @Inject
     KubernetesClient client;
@@ -143,5 +146,10 @@ public class ManagedConfigMaps {
 
     private static Set<String> ownerUids(List<OwnerReference> owners) {
         return owners == null ? Set.of() : owners.stream().map(OwnerReference::getUid).collect(Collectors.toSet());
+    }
+
+    /** Whether this field manager owns (part of) the map's data. */
+    public static boolean ownsData(ManagedFieldsEntry entry) {
+        return entry.getFieldsV1() != null && entry.getFieldsV1().getAdditionalProperties().containsKey(DATA_FIELD);
     }
 }

@@ -1,0 +1,122 @@
+package io.agentpolicy.operator.support;
+
+import java.util.List;
+import java.util.Map;
+
+import io.agentpolicy.api.AgentSession;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+
+/**
+ * Item stores for the informers of the kinds that grow with the cluster (namespaces, sessions, pods, rendered maps).
+ * They keep what the operator reads and drop {@code metadata.managedFields}: every FieldsV1 is a tree of maps, the
+ * largest part of a cached object, and only drift detection reads it, on rendered maps, for two facts: who last
+ * changed the map and whether someone other than the operator owns its data. Rendered maps keep exactly that.
+ *
+ * Agent pods keep only what the compliance check reads: their containers' command lines and mounts, and their
+ * ConfigMap volumes.
+ *
+ * <p>The stores transform the object the informer hands on to event handlers too, so every reader sees the same lean
+ * object.
+ */
+public final class LeanCaches {
+    private LeanCaches() {
+    }
+
+    /** A store for a kind whose managedFields the operator never reads. */
+    public static <R extends HasMetadata> ItemStore<R> withoutManagedFields() {
+        return new TransformingItemStore<>(LeanCaches::dropManagedFields);
+    }
+
+    /** A store for rendered maps: managedFields reduced to the other managers, their time and whether they own data. */
+    public static ItemStore<ConfigMap> renderedConfigMaps() {
+        return new TransformingItemStore<>(LeanCaches::keepForeignDataOwnership);
+    }
+
+    /** A store for agent pods: what {@code PodComplianceCheck} reads, nothing else. */
+    public static ItemStore<Pod> agentPods() {
+        return new TransformingItemStore<>(LeanCaches::keepComplianceFields);
+    }
+
+    /** The namespace-baseline controller's primary store (annotations name a class with a no-argument constructor). */
+    public static final class NamespaceStore extends TransformingItemStore<Namespace> {
+        public NamespaceStore() {
+            super(LeanCaches::dropManagedFields);
+        }
+    }
+
+    /** The agent-session controller's primary store. */
+    public static final class AgentSessionStore extends TransformingItemStore<AgentSession> {
+        public AgentSessionStore() {
+            super(LeanCaches::dropManagedFields);
+        }
+    }
+
+    static <R extends HasMetadata> R dropManagedFields(R resource) {
+        resource.getMetadata().setManagedFields(null);
+        return resource;
+    }
+
+    static ConfigMap keepForeignDataOwnership(ConfigMap map) {
+        List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
+        if (entries != null) {
+            map.getMetadata().setManagedFields(entries.stream()
+                    .filter(entry -> !ManagedConfigMaps.FIELD_MANAGER.equals(entry.getManager()))
+                    .map(LeanCaches::dataOwnershipOnly)
+                    .toList());
+        }
+        return map;
+    }
+
+    private static ManagedFieldsEntry dataOwnershipOnly(ManagedFieldsEntry entry) {
+        FieldsV1 fields = new FieldsV1();
+        if (ManagedConfigMaps.ownsData(entry)) {
+            fields.setAdditionalProperty(ManagedConfigMaps.DATA_FIELD, Map.of());
+        }
+        ManagedFieldsEntry lean = new ManagedFieldsEntry();
+        lean.setManager(entry.getManager());
+        lean.setOperation(entry.getOperation());
+        lean.setTime(entry.getTime());
+        lean.setFieldsV1(fields);
+        return lean;
+    }
+
+    static Pod keepComplianceFields(Pod pod) {
+        dropManagedFields(pod);
+        pod.setStatus(null);
+        PodSpec spec = pod.getSpec();
+        if (spec != null) {
+            PodSpec lean = new PodSpec();
+            lean.setVolumes(spec.getVolumes() == null ? null : spec.getVolumes().stream().map(LeanCaches::configMapSource).toList());
+            lean.setInitContainers(spec.getInitContainers() == null ? null : spec.getInitContainers().stream().map(LeanCaches::commandAndMounts).toList());
+            lean.setContainers(spec.getContainers() == null ? null : spec.getContainers().stream().map(LeanCaches::commandAndMounts).toList());
+            pod.setSpec(lean);
+        }
+        return pod;
+    }
+
+    private static Volume configMapSource(Volume volume) {
+        Volume lean = new Volume();
+        lean.setName(volume.getName());
+        lean.setConfigMap(volume.getConfigMap());
+        return lean;
+    }
+
+    private static Container commandAndMounts(Container container) {
+        Container lean = new Container();
+        lean.setName(container.getName());
+        lean.setCommand(container.getCommand());
+        lean.setArgs(container.getArgs());
+        lean.setVolumeMounts(container.getVolumeMounts());
+        return lean;
+    }
+}
