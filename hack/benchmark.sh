@@ -8,19 +8,19 @@
 #   --with-3000                 add N = 3,000
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
 #   --profile                   record the operator with JFR (method samples) and print where its CPU time went
-#   --operator-java-opts OPTS   the operator's JVM options; the default, "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75
-#                               -XX:+UseSerialGC", is how the JVM sizes itself in a container with a 512 MiB memory
-#                               limit; "" runs a plain java -jar, sized from this machine's memory
+#   --operator-java-opts OPTS   the operator's JVM options; by default the Dockerfile's, with -XX:MaxRAM at the
+#                               chart's memory limit (as in a container); "" runs a plain java -jar, sized from
+#                               this machine's memory
 #
 # Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
 # afterwards together with the operator, also on failure or Ctrl-C. Needs the README's set-up: Java 17, Go, openssl, curl.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# What the JVM picks by itself in a container with a 512 MiB memory limit: 75 % of it for the heap, and the serial
-# collector (below 1.8 GiB of memory the JVM does not consider itself a server). A plain process on this machine
-# would size itself from the machine's memory instead.
-DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"
+# The operator runs as the image runs it: the JVM options of the Dockerfile's ENTRYPOINT, and -XX:MaxRAM set to the
+# chart's memory limit, which is what the JVM sizes itself from in a container.
+memory_limit="$(awk '/^resources:/ {r = 1} r && /limits:/ {l = 1} r && l && /memory:/ {print $2; exit}' helm/agent-policy-operator/values.yaml)"
+DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=${memory_limit%Mi}m $(grep -o '"-XX:[^"]*"' Dockerfile | tr -d '"' | tr '\n' ' ')"
 sizes="100,1000"
 markdown=()
 profile=false

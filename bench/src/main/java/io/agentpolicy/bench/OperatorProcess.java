@@ -139,7 +139,7 @@ final class OperatorProcess implements AutoCloseable {
             return "reconcile threads";
         } else if (name.startsWith("vert.x-eventloo")) {
             return "Vert.x event loop (HTTP, TLS)";
-        } else if (name.matches("-\\d+-pool.*")) {
+        } else if (name.matches("-\\d+-poo.*")) { // the name is cut at 15 characters
             return "informer event handlers";
         } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM ")) {
             return "GC and VM";
