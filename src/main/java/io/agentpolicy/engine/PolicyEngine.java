@@ -37,6 +37,11 @@ public final class PolicyEngine {
         return selection.forSession(all, ns);
     }
 
+    /** Whether the policy's emergency override is in force at now; one whose expiresAt cannot be parsed never is. */
+    public boolean overrideInForce(PermissionPolicy policy, Instant now) {
+        return PolicyMerger.overrideInForce(policy, now);
+    }
+
     /** Merges the policies governing one namespace; emergency overrides count when now &lt; expiresAt. Needs at least one policy. */
     public MergedPolicy merge(List<PermissionPolicy> matching, Instant now) {
         return PolicyMerger.merge(matching, now);

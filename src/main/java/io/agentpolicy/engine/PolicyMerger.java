@@ -162,14 +162,20 @@ final class PolicyMerger {
     private static List<MergedPolicy.ActiveOverride> activeOverrides(List<PermissionPolicy> policies, Instant now) {
         List<MergedPolicy.ActiveOverride> active = new ArrayList<>();
         for (PermissionPolicy policy : byName(policies)) {
-            EmergencyOverride override = spec(policy).getEmergencyOverride();
-            Instant expiresAt = override == null ? null : Rfc3339.parse(override.getExpiresAt());
-            if (expiresAt != null && now.isBefore(expiresAt)) {
+            if (overrideInForce(policy, now)) {
+                EmergencyOverride override = spec(policy).getEmergencyOverride();
                 PermissionMode cap = override.getMaxMode() == null ? PermissionMode.PLAN : override.getMaxMode(); // CRD default
-                active.add(new MergedPolicy.ActiveOverride(Policies.name(policy), cap, override.getReason(), expiresAt));
+                active.add(new MergedPolicy.ActiveOverride(Policies.name(policy), cap, override.getReason(),
+                        Rfc3339.parse(override.getExpiresAt())));
             }
         }
         return active;
+    }
+
+    static boolean overrideInForce(PermissionPolicy policy, Instant now) {
+        EmergencyOverride override = spec(policy).getEmergencyOverride();
+        Instant expiresAt = override == null ? null : Rfc3339.parse(override.getExpiresAt());
+        return expiresAt != null && now.isBefore(expiresAt);
     }
 
     private static List<PermissionPolicy> byName(List<PermissionPolicy> policies) {

@@ -4,16 +4,18 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agentpolicy.api.ApiConstants;
-
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.MergedPolicy;
 import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.SettingsRenderer;
 import io.agentpolicy.operator.config.OperatorConfig;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
@@ -27,6 +29,10 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 /** The namespace baseline dependent: the desired agent-managed-settings map of one namespace. */
 @ApplicationScoped
 public class BaselineConfigMap {
+    /** Distinct policy sets are few (one per tier, a few more while policies change); past this the memo restarts. */
+    static final int MAX_RENDERINGS = 1_000;
+
+    private final Map<String, Rendering> renderings = new ConcurrentHashMap<>();
 
     @Inject
     PolicyEngine engine;
@@ -61,10 +67,33 @@ public class BaselineConfigMap {
         if (matching.isEmpty() || namespace.getMetadata().getDeletionTimestamp() != null) {
             return BaselinePlan.remove();
         }
-        MergedPolicy merged = engine.merge(matching, now);
-        ConfigMap desired = maps.desired(info.name(), name(), SettingsRenderer.renderBaseline(merged), engine.tierOf(info),
-                merged.policyNames(), matching.stream().map(BaselineConfigMap::ownerReference).toList(), Map.of());
-        return BaselinePlan.render(desired, merged, matching);
+        Rendering rendering = rendering(matching, now);
+        ConfigMap desired = maps.desired(info.name(), name(), rendering.settings(), engine.tierOf(info),
+                rendering.merged().policyNames(), matching.stream().map(BaselineConfigMap::ownerReference).toList(), Map.of());
+        return BaselinePlan.render(desired, rendering.merged(), matching);
+    }
+
+    /**
+     * The merge and rendering of a set of policies. They depend on nothing but the policies' versions and which of
+     * their overrides are in force, so the namespaces of a tier share one: without it every namespace reconcile, and
+     * every policy status (once per matched namespace), merged and rendered again.
+     */
+    private Rendering rendering(List<PermissionPolicy> matching, Instant now) {
+        if (matching.stream().anyMatch(p -> p.getMetadata().getUid() == null || p.getMetadata().getResourceVersion() == null)) {
+            return Rendering.of(engine.merge(matching, now));
+        }
+        String key = matching.stream().map(p -> p.getMetadata().getUid() + "@" + p.getMetadata().getResourceVersion()
+                + (engine.overrideInForce(p, now) ? "+override" : "")).collect(Collectors.joining(","));
+        if (renderings.size() > MAX_RENDERINGS) {
+            renderings.clear();
+        }
+        return renderings.computeIfAbsent(key, k -> Rendering.of(engine.merge(matching, now)));
+    }
+
+    private record Rendering(MergedPolicy merged, RenderedSettings settings) {
+        static Rendering of(MergedPolicy merged) {
+            return new Rendering(merged, SettingsRenderer.renderBaseline(merged));
+        }
     }
 
 
