@@ -3,6 +3,8 @@ package io.agentpolicy.operator;
 import static io.agentpolicy.testing.Resources.applyPolicy;
 import static io.agentpolicy.testing.Resources.configMap;
 import static io.agentpolicy.testing.Resources.createNamespace;
+import static io.agentpolicy.testing.Resources.driftOf;
+import static io.agentpolicy.testing.Resources.latestDrift;
 import static io.agentpolicy.testing.Resources.settingsOf;
 import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,13 +83,13 @@ class DriftTest {
 
         await().atMost(WITHIN).untilAsserted(() -> {
             PermissionPolicy status = client.resources(PermissionPolicy.class).withName(policy).get();
-            DriftEntry entry = status.getStatus().getDrift().getEntries().get(0);
+            DriftEntry entry = latestDrift(client, policy);
             assertThat(entry.getNamespace()).isEqualTo(namespace);
             assertThat(entry.getConfigMap()).isEqualTo(MAP);
             assertThat(entry.getPaths()).containsExactly("/permissions/disableBypassPermissionsMode");
             assertThat(entry.getChangedBy()).isEqualTo("kubectl-patch");
             assertThat(entry.getCorrected()).isTrue();
-            assertThat(status.getStatus().getDrift().getCount()).isEqualTo(1);
+            assertThat(driftOf(client, policy).getCount()).isEqualTo(1);
             assertThat(Conditions.find(status.getStatus().getConditions(), Conditions.DRIFTED).getStatus()).isEqualTo("False");
             assertThat(eventReasons(policy)).contains("DriftDetected", "DriftCorrected");
         });
@@ -104,8 +106,7 @@ class DriftTest {
                 "edit", "configmap", MAP, "-n", namespace, "--as=" + BREAK_GLASS, "--as-group=system:masters");
         assertThat(edit.succeeded()).as(edit.stderr()).isTrue();
         await().atMost(WITHIN).until(() -> rendered.equals(settingsOf(configMap(client, namespace, MAP))));
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(client.resources(PermissionPolicy.class).withName(setup[0]).get()
-                .getStatus().getDrift().getEntries().get(0))
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(latestDrift(client, setup[0]))
                 .satisfies(entry -> assertThat(entry.getPaths()).containsExactly(""))
                 .satisfies(entry -> assertThat(entry.getChangedBy()).isEqualTo("kubectl-edit")));
     }
@@ -125,7 +126,7 @@ class DriftTest {
             assertThat(Conditions.isTrue(status.getStatus().getConditions(), Conditions.DRIFTED)).isTrue();
             assertThat(Conditions.find(status.getStatus().getConditions(), Conditions.DRIFTED).getMessage())
                     .contains("/permissions/disableBypassPermissionsMode", "kubectl-patch");
-            assertThat(status.getStatus().getDrift().getEntries().get(0).getCorrected()).isFalse();
+            assertThat(latestDrift(client, policy).getCorrected()).isFalse();
         });
         assertThat(settingsOf(configMap(client, namespace, MAP))).as("Audit never touches the map").isEqualTo(edited);
 
@@ -133,7 +134,7 @@ class DriftTest {
                 "--as=" + BREAK_GLASS, "--as-group=system:masters").succeeded()).isTrue();
         await().atMost(WITHIN).untilAsserted(() -> assertThat(Conditions.isTrue(
                 client.resources(PermissionPolicy.class).withName(policy).get().getStatus().getConditions(), Conditions.DRIFTED)).isFalse());
-        assertThat(client.resources(PermissionPolicy.class).withName(policy).get().getStatus().getDrift().getCount()).isEqualTo(1);
+        assertThat(driftOf(client, policy).getCount()).isEqualTo(1);
     }
 
     @Test
@@ -144,8 +145,7 @@ class DriftTest {
         assertThat(Kubectl.run(null, "delete", "configmap", MAP, "-n", namespace, "--as=" + BREAK_GLASS,
                 "--as-group=system:masters").succeeded()).isTrue();
         await().atMost(WITHIN).until(() -> rendered.equals(settingsOf(configMap(client, namespace, MAP))));
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(client.resources(PermissionPolicy.class).withName(setup[0]).get()
-                .getStatus().getDrift().getEntries().get(0))
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(latestDrift(client, setup[0]))
                 .satisfies(entry -> assertThat(entry.getPaths()).containsExactly(""))
                 .satisfies(entry -> assertThat(entry.getCorrected()).isTrue()));
     }
@@ -166,8 +166,7 @@ class DriftTest {
                     .patch(PatchContext.of(PatchType.JSON_MERGE), dataPatch(edit.toPrettyString()));
         }
         await().atMost(WITHIN).until(() -> rendered.equals(settingsOf(configMap(client, namespace, MAP))));
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(client.resources(PermissionPolicy.class).withName(setup[0]).get()
-                .getStatus().getDrift().getCount()).isEqualTo(2));
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(driftOf(client, setup[0]).getCount()).isEqualTo(2));
     }
 
     @Test

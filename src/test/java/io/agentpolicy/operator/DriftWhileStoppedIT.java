@@ -3,6 +3,7 @@ package io.agentpolicy.operator;
 import static io.agentpolicy.testing.Resources.applyPolicy;
 import static io.agentpolicy.testing.Resources.configMap;
 import static io.agentpolicy.testing.Resources.createNamespace;
+import static io.agentpolicy.testing.Resources.latestDrift;
 import static io.agentpolicy.testing.Resources.settingsOf;
 import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,7 +62,7 @@ class DriftWhileStoppedIT {
             await().atMost(NamespaceBaselineTest.WITHIN).until(() -> baseline.equals(settingsOf(configMap(client, namespace, DriftTest.MAP)))
                     && sessionMap.equals(settingsOf(configMap(client, namespace, "agent-session-night-shift"))));
             await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> {
-                DriftEntry edit = client.resources(PermissionPolicy.class).withName(policy).get().getStatus().getDrift().getEntries().get(0);
+                DriftEntry edit = latestDrift(client, policy);
                 assertThat(edit.getPaths()).containsExactly("/permissions/disableBypassPermissionsMode");
                 assertThat(edit.getCorrected()).isTrue();
                 DriftEntry deletion = client.resources(AgentSession.class).inNamespace(namespace).withName("night-shift").get()

@@ -3,6 +3,7 @@ package io.agentpolicy.operator;
 import static io.agentpolicy.testing.Resources.applyPolicy;
 import static io.agentpolicy.testing.Resources.configMap;
 import static io.agentpolicy.testing.Resources.createNamespace;
+import static io.agentpolicy.testing.Resources.latestDrift;
 import static io.agentpolicy.testing.Resources.settingsOf;
 import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +67,7 @@ class ProtectionOffDriftTest {
 
         await().atMost(NamespaceBaselineTest.WITHIN).until(() -> rendered.equals(settingsOf(configMap(client, namespace, DriftTest.MAP))));
         await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> {
-            DriftEntry entry = client.resources(PermissionPolicy.class).withName(policy).get().getStatus().getDrift().getEntries().get(0);
+            DriftEntry entry = latestDrift(client, policy);
             assertThat(entry.getPaths()).containsExactly("/permissions/disableBypassPermissionsMode");
             assertThat(entry.getChangedBy()).isEqualTo("kubectl-patch");
             assertThat(entry.getCorrected()).isTrue();

@@ -1,5 +1,7 @@
 package io.agentpolicy.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,10 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.agentpolicy.api.DriftEntry;
+import io.agentpolicy.api.DriftStatus;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.PermissionPolicyStatus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -104,5 +109,19 @@ public final class Resources {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The policy's drift report; an assertion error (which an await retries) while its status has none yet. */
+    public static DriftStatus driftOf(KubernetesClient client, String policy) {
+        PermissionPolicyStatus status = client.resources(PermissionPolicy.class).withName(policy).get().getStatus();
+        assertThat(status == null ? null : status.getDrift()).as("status.drift of policy " + policy).isNotNull();
+        return status.getDrift();
+    }
+
+    /** The newest entry of the policy's drift report; an assertion error while there is none. */
+    public static DriftEntry latestDrift(KubernetesClient client, String policy) {
+        DriftStatus drift = driftOf(client, policy);
+        assertThat(drift.getEntries()).as("status.drift.entries of policy " + policy).isNotEmpty();
+        return drift.getEntries().get(0);
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,6 +32,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -40,6 +42,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * namespace-baseline controller does.
  */
 @ControllerConfiguration(name = PermissionPolicyReconciler.NAME)
+// A status looks at every namespace the policy matches, and while maps are being written each map event asks for it
+// again: at most one a second per policy keeps the counts current without re-reading 1,000 namespaces per map.
+@RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> {
     public static final String NAME = "permission-policy";
 
@@ -76,7 +81,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, PermissionPolicy.class)
                 .withName("policy-namespaces")
-                .withItemStore(LeanCaches.withoutManagedFields())
+                .withItemStore(LeanCaches.namespaces())
                 .withSecondaryToPrimaryMapper(ns -> policiesConcerning(ns, context))
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PermissionPolicy.class)

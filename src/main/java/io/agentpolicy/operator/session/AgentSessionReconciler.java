@@ -110,7 +110,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, AgentSession.class)
                 .withName("session-namespaces")
                 .withWatchAllNamespaces()
-                .withItemStore(LeanCaches.withoutManagedFields())
+                .withItemStore(LeanCaches.namespaces())
                 .withSecondaryToPrimaryMapper(ns -> idsOf(context.getPrimaryCache().list(ns.getMetadata().getName())))
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, AgentSession.class)

@@ -22,8 +22,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
  * largest part of a cached object, and only drift detection reads it, on rendered maps, for two facts: who last
  * changed the map and whether someone other than the operator owns its data. Rendered maps keep exactly that.
  *
- * Agent pods keep only what the compliance check reads: their containers' command lines and mounts, and their
- * ConfigMap volumes.
+ * <p>Namespaces keep their identity and labels (the tier; policies select by label), agent pods what the compliance
+ * check reads: their containers' command lines and mounts, and their ConfigMap volumes.
  *
  * <p>The stores transform the object the informer hands on to event handlers too, so every reader sees the same lean
  * object.
@@ -32,14 +32,14 @@ public final class LeanCaches {
     private LeanCaches() {
     }
 
-    /** A store for a kind whose managedFields the operator never reads. */
-    public static <R extends HasMetadata> ItemStore<R> withoutManagedFields() {
-        return new TransformingItemStore<>(LeanCaches::dropManagedFields);
-    }
-
     /** A store for rendered maps: managedFields reduced to the other managers, their time and whether they own data. */
     public static ItemStore<ConfigMap> renderedConfigMaps() {
         return new TransformingItemStore<>(LeanCaches::keepForeignDataOwnership);
+    }
+
+    /** A store for namespaces: name, labels and deletion, nothing else. */
+    public static ItemStore<Namespace> namespaces() {
+        return new TransformingItemStore<>(LeanCaches::keepNameAndLabels);
     }
 
     /** A store for agent pods: what {@code PodComplianceCheck} reads, nothing else. */
@@ -50,7 +50,7 @@ public final class LeanCaches {
     /** The namespace-baseline controller's primary store (annotations name a class with a no-argument constructor). */
     public static final class NamespaceStore extends TransformingItemStore<Namespace> {
         public NamespaceStore() {
-            super(LeanCaches::dropManagedFields);
+            super(LeanCaches::keepNameAndLabels);
         }
     }
 
@@ -88,6 +88,14 @@ public final class LeanCaches {
         lean.setTime(entry.getTime());
         lean.setFieldsV1(fields);
         return lean;
+    }
+
+    static Namespace keepNameAndLabels(Namespace namespace) {
+        dropManagedFields(namespace);
+        namespace.getMetadata().setAnnotations(Map.of()); // JOSDK reads them on every event
+        namespace.setSpec(null);
+        namespace.setStatus(null);
+        return namespace;
     }
 
     static Pod keepComplianceFields(Pod pod) {

@@ -1,7 +1,5 @@
 package io.agentpolicy.operator.support;
 
-import java.util.Map;
-
 import io.agentpolicy.engine.NamespaceInfo;
 import io.fabric8.kubernetes.api.model.Namespace;
 
@@ -11,7 +9,6 @@ public final class Namespaces {
     }
 
     public static NamespaceInfo info(Namespace namespace) {
-        Map<String, String> labels = namespace.getMetadata().getLabels();
-        return new NamespaceInfo(namespace.getMetadata().getName(), labels == null ? Map.of() : Map.copyOf(labels));
+        return new NamespaceInfo(namespace.getMetadata().getName(), namespace.getMetadata().getLabels());
     }
 }

@@ -8,12 +8,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.PermissionMode;
+import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.operator.session.PodComplianceCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -38,6 +41,26 @@ class LeanCachesTest {
         assertThat(lean).extracting(ManagedFieldsEntry::getTime).containsExactly("2026-11-21T10:05:00Z", "2026-11-21T10:06:00Z");
         assertThat(lean).extracting(ManagedConfigMaps::ownsData).containsExactly(true, false);
         assertThat(map.getData()).containsEntry("managed-settings.json", "{}\n");
+    }
+
+    @Test
+    void namespacesKeepWhatSelectsAndRemovesTheirPolicies() {
+        Namespace namespace = new NamespaceBuilder().withNewMetadata().withName("payments").withUid("u-1").withResourceVersion("7")
+                .withDeletionTimestamp("2026-11-21T10:00:00Z").addToLabels("agentpolicy.io/tier", "1").addToLabels("team", "payments")
+                .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{\"apiVersion\":\"v1\"}")
+                .withManagedFields(entry("kubectl-client-side-apply", "2026-11-21T09:00:00Z", Map.of("f:metadata", Map.of())))
+                .endMetadata().withNewSpec().addToFinalizers("kubernetes").endSpec().withNewStatus().withPhase("Terminating").endStatus()
+                .build();
+        NamespaceInfo before = Namespaces.info(namespace);
+
+        Namespace lean = LeanCaches.keepNameAndLabels(namespace);
+
+        assertThat(Namespaces.info(lean)).isEqualTo(before);
+        assertThat(lean.getMetadata().getDeletionTimestamp()).isEqualTo("2026-11-21T10:00:00Z");
+        assertThat(lean.getMetadata().getUid()).isEqualTo("u-1");
+        assertThat(lean.getMetadata().getAnnotations()).isEmpty();
+        assertThat(lean.getMetadata().getManagedFields()).isNull();
+        assertThat(lean.getSpec()).isNull();
     }
 
     @Test
