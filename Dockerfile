@@ -25,6 +25,9 @@ EXPOSE 8080
 # - the heap follows the container's memory limit (75 % of it at most);
 # - the serial collector: one small heap, no collector threads competing with the reconciles for the CPU;
 # - the C1 compiler only: the operator's work comes in bursts of I/O, and C2's compilations took 45 % of its CPU
-#   during cold convergence, more than the faster code ever saved (1,000 namespaces: 19.9 s -> 13.4 s).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp", \
+#   during cold convergence, more than the faster code ever saved (1,000 namespaces: 19.9 s -> 13.4 s);
+# - a heap that stays close to what is live (10-20 % free after a collection instead of 40-70 %): the informer
+#   caches are most of it, and the peak resident memory at 3,000 namespaces fell from 361 to 312 MiB.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", \
+    "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-Djava.io.tmpdir=/tmp", \
     "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/deployments/quarkus-run.jar"]

@@ -91,6 +91,30 @@ for n in ${sizes//,/ }; do
   kubectl apply --server-side -f crds/ >/dev/null
   kubectl wait --for condition=Established crd/permissionpolicies.agentpolicy.io crd/agentsessions.agentpolicy.io --timeout=60s >/dev/null
   kubectl apply -f examples/policies/ >/dev/null
+  # The operator and the ceiling's client sign in as a pod does, with a ServiceAccount token (the admin's client
+  # certificate would cost them an RSA signature per TLS connection, which no in-cluster operator pays).
+  kubectl create namespace agentpolicy-system >/dev/null
+  kubectl create serviceaccount agent-policy-operator -n agentpolicy-system >/dev/null
+  kubectl create clusterrolebinding agent-policy-operator-benchmark --clusterrole=cluster-admin \
+    --serviceaccount=agentpolicy-system:agent-policy-operator >/dev/null
+  operator_kubeconfig="$work/operator-$n.kubeconfig"
+  cat >"$operator_kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: benchmark
+  cluster:
+    server: $(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')
+    certificate-authority: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.certificate-authority}')
+users:
+- name: agent-policy-operator
+  user:
+    token: $(kubectl create token agent-policy-operator -n agentpolicy-system --duration=4h)
+contexts:
+- name: benchmark
+  context: {cluster: benchmark, user: agent-policy-operator}
+current-context: benchmark
+EOF
 
   say "N = $n: the benchmark"
   java_opts=()
@@ -99,7 +123,7 @@ for n in ${sizes//,/ }; do
     java_opts+=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")
   fi
   java -jar "$work/agentpolicy-bench.jar" run --size "$n" --cluster-dir "$cluster_dir" --etcd-url "http://127.0.0.1:$LOCAL_ETCD_PORT" \
-    --operator-app "$work/operator" --cli-jar "$work/agentpolicy-cli.jar" --policies examples/policies --work "$work" \
+    --operator-app "$work/operator" --operator-kubeconfig "$operator_kubeconfig" --cli-jar "$work/agentpolicy-cli.jar" --policies examples/policies --work "$work" \
     --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"}
   stop_size
   results+=(--result "$work/result-$n.json")

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * The scale benchmark's driver (see BENCHMARKS.md); hack/benchmark.sh is the way to run it.
  *
  * <pre>
- * run    --size N --cluster-dir DIR --etcd-url URL --operator-app DIR --cli-jar JAR --policies DIR --work DIR --out FILE
+ * run    --size N --cluster-dir DIR --etcd-url URL --operator-app DIR --operator-kubeconfig FILE --cli-jar JAR --policies DIR --work DIR --out FILE
  *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java-opt OPT]...
  *        one size against a running control plane (KUBECONFIG) that holds the CRDs and the policies
  * report --result FILE... --json FILE --chart PNG [--markdown BENCHMARKS.md]

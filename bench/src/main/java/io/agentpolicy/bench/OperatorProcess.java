@@ -51,12 +51,13 @@ final class OperatorProcess implements AutoCloseable {
         this.heap = new HeapSampler(process.pid());
     }
 
-    static OperatorProcess start(Path appDirectory, Path log, List<String> javaOptions, Path pidFile) throws IOException {
+    static OperatorProcess start(Path appDirectory, Path kubeconfig, Path log, List<String> javaOptions, Path pidFile) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(ExpectedSettings.javaExecutable()));
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", appDirectory.resolve("quarkus-run.jar").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("AGENTPOLICY_LEADER_ELECTION_ENABLED", "false");
         Instant startedAt = Instant.now();

@@ -13,7 +13,9 @@ import java.util.Set;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * One benchmark size against a fresh control plane that hack/benchmark.sh has started with the CRDs and the example
@@ -55,7 +57,11 @@ final class ScaleRun {
 
             log("ceiling: " + 2 * size + " maps by server-side apply, " + OPERATOR_RECONCILE_THREADS + " in flight, no operator");
             Map<String, Double> cpuBeforeCeiling = cpu.snapshot();
-            Ceiling.Result ceiling = Ceiling.measure(client, scenario, expected, policyOwners(client), OPERATOR_RECONCILE_THREADS);
+            Ceiling.Result ceiling;
+            try (KubernetesClient asOperator = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(Files.readString(options.path("operator-kubeconfig")))).build()) {
+                ceiling = Ceiling.measure(asOperator, scenario, expected, policyOwners(client), OPERATOR_RECONCILE_THREADS);
+            }
             Map<String, Double> ceilingCpu = CpuMeter.between(cpuBeforeCeiling, cpu.snapshot());
             log(String.format("ceiling: %.2f s (%.0f writes/s)", ceiling.seconds(), ceiling.writesPerSecond()));
 
@@ -63,7 +69,7 @@ final class ScaleRun {
                 Snapshot beforeStart = new Snapshot(cluster);
                 List<String> javaOptions = options.all("operator-java-opt");
                 log("starting the operator" + (javaOptions.isEmpty() ? "" : " with " + javaOptions));
-                try (OperatorProcess operator = OperatorProcess.start(options.path("operator-app"),
+                try (OperatorProcess operator = OperatorProcess.start(options.path("operator-app"), options.path("operator-kubeconfig"),
                         work.resolve("operator-" + size + ".log"), javaOptions, work.resolve("operator.pid"))) {
                     cpu.with("operator", operator.process.pid());
                     Map<String, Double> cpuAtStart = cpu.snapshot();
