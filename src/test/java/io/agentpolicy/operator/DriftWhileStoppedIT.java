@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.DriftEntry;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.testing.OperatorProcess;
@@ -65,8 +66,11 @@ class DriftWhileStoppedIT {
                 DriftEntry edit = latestDrift(client, policy);
                 assertThat(edit.getPaths()).containsExactly("/permissions/disableBypassPermissionsMode");
                 assertThat(edit.getCorrected()).isTrue();
-                DriftEntry deletion = client.resources(AgentSession.class).inNamespace(namespace).withName("night-shift").get()
-                        .getStatus().getDrift().getEntries().get(0);
+                AgentSessionStatus session = client.resources(AgentSession.class).inNamespace(namespace).withName("night-shift").get()
+                        .getStatus();
+                assertThat(session.getDrift()).as("status.drift of session night-shift").isNotNull();
+                assertThat(session.getDrift().getEntries()).isNotEmpty();
+                DriftEntry deletion = session.getDrift().getEntries().get(0);
                 assertThat(deletion.getConfigMap()).isEqualTo("agent-session-night-shift");
                 assertThat(deletion.getPaths()).containsExactly("");
                 assertThat(deletion.getCorrected()).isTrue();
