@@ -96,7 +96,6 @@ public class BaselineConfigMap {
         }
     }
 
-
     /** Every contributing policy owns the map, so it goes away with the last of them. */
     private static OwnerReference ownerReference(PermissionPolicy policy) {
         return new OwnerReferenceBuilder()
