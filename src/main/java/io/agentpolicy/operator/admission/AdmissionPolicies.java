@@ -2,7 +2,9 @@ package io.agentpolicy.operator.admission;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -18,6 +20,7 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.config.OperatorConfig;
 import io.agentpolicy.operator.support.LockedModeFlags;
 import io.agentpolicy.operator.support.OperatorIdentity;
+import io.agentpolicy.operator.support.PolicyValidation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResourcesBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -56,14 +59,20 @@ public class AdmissionPolicies {
     @Inject
     OperatorIdentity identity;
 
+    @Inject
+    PolicyValidation validation;
+
     /** Names of every admission policy this operator may generate (to find and remove ones no longer wanted). */
     public static Set<String> allNames() {
         return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, POD_FLAGS, PROTECT_CONFIG_MAPS);
     }
 
-    /** What admission should enforce for these policies (each valid, or the last valid version of it). */
-    public List<Generated> desired(List<PermissionPolicy> validPolicies, Instant now) {
-        List<PolicyFacts> facts = validPolicies.stream().map(p -> facts(p, now)).toList();
+    /**
+     * What admission should enforce for these policies. An invalid policy is enforced as it last was valid, like the
+     * maps it rendered; one never valid in this process counts as absent.
+     */
+    public List<Generated> desired(Collection<PermissionPolicy> policies, Instant now) {
+        List<PolicyFacts> facts = policies.stream().map(validation::lastGood).flatMap(Optional::stream).map(p -> facts(p, now)).toList();
         List<Generated> generated = new ArrayList<>(List.of(
                 sessionModes(facts, true),
                 sessionModes(facts, false),

@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.PolicyValidation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,9 +26,6 @@ public class AdmissionPolicyBootstrap {
     AdmissionPolicies admissionPolicies;
 
     @Inject
-    PolicyValidation validation;
-
-    @Inject
     KubernetesClient client;
 
     @Inject
@@ -37,9 +33,8 @@ public class AdmissionPolicyBootstrap {
 
     void onStart(@Observes StartupEvent start) {
         try {
-            List<PermissionPolicy> valid = client.resources(PermissionPolicy.class).list().getItems().stream()
-                    .map(validation::lastGood).flatMap(java.util.Optional::stream).toList();
-            for (AdmissionPolicies.Generated generated : admissionPolicies.desired(valid, clock.instant())) {
+            List<PermissionPolicy> policies = client.resources(PermissionPolicy.class).list().getItems();
+            for (AdmissionPolicies.Generated generated : admissionPolicies.desired(policies, clock.instant())) {
                 if (client.resources(ValidatingAdmissionPolicy.class).withName(generated.name()).get() == null) {
                     client.resource(generated.policy()).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
                     client.resource(generated.binding()).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();

@@ -12,7 +12,6 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.PolicyChanges;
-import io.agentpolicy.operator.support.PolicyValidation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
@@ -40,9 +39,6 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
 
     @Inject
     AdmissionPolicies admissionPolicies;
-
-    @Inject
-    PolicyValidation validation;
 
     @Inject
     KubernetesClient client;
@@ -73,8 +69,7 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
     @Override
     public UpdateControl<ValidatingAdmissionPolicy> reconcile(ValidatingAdmissionPolicy actual, Context<ValidatingAdmissionPolicy> context) {
         String name = actual.getMetadata().getName();
-        List<PermissionPolicy> all = policies.list(p -> true).toList();
-        Optional<AdmissionPolicies.Generated> desired = admissionPolicies.desired(lastGood(all), clock.instant()).stream()
+        Optional<AdmissionPolicies.Generated> desired = admissionPolicies.desired(policies.list(p -> true).toList(), clock.instant()).stream()
                 .filter(g -> g.name().equals(name)).findFirst();
         if (desired.isEmpty()) {
             client.resource(actual).delete();
@@ -84,11 +79,6 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
         applyIfChanged(actual, desired.get().policy());
         applyIfChanged(bindings.get(new ResourceID(name)).orElse(null), desired.get().binding());
         return UpdateControl.noUpdate();
-    }
-
-    /** An invalid policy is enforced as it last was valid, like the maps it rendered. */
-    private List<PermissionPolicy> lastGood(List<PermissionPolicy> all) {
-        return all.stream().map(validation::lastGood).flatMap(Optional::stream).toList();
     }
 
     /** Writes only when the object lacks something the operator wants in it (server defaults don't count). */
