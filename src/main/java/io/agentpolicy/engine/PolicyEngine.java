@@ -39,7 +39,7 @@ public final class PolicyEngine {
 
     /** Whether the policy's emergency override is in force at now; one whose expiresAt cannot be parsed never is. */
     public boolean overrideInForce(PermissionPolicy policy, Instant now) {
-        return PolicyMerger.overrideInForce(policy, now);
+        return PolicyMerger.overrideExpiryInForce(policy, now) != null;
     }
 
     /** Merges the policies governing one namespace; emergency overrides count when now &lt; expiresAt. Needs at least one policy. */

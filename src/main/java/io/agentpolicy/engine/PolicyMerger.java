@@ -162,20 +162,21 @@ final class PolicyMerger {
     private static List<MergedPolicy.ActiveOverride> activeOverrides(List<PermissionPolicy> policies, Instant now) {
         List<MergedPolicy.ActiveOverride> active = new ArrayList<>();
         for (PermissionPolicy policy : byName(policies)) {
-            if (overrideInForce(policy, now)) {
+            Instant expiresAt = overrideExpiryInForce(policy, now);
+            if (expiresAt != null) {
                 EmergencyOverride override = spec(policy).getEmergencyOverride();
                 PermissionMode cap = override.getMaxMode() == null ? PermissionMode.PLAN : override.getMaxMode(); // CRD default
-                active.add(new MergedPolicy.ActiveOverride(Policies.name(policy), cap, override.getReason(),
-                        Rfc3339.parse(override.getExpiresAt())));
+                active.add(new MergedPolicy.ActiveOverride(Policies.name(policy), cap, override.getReason(), expiresAt));
             }
         }
         return active;
     }
 
-    static boolean overrideInForce(PermissionPolicy policy, Instant now) {
+    /** When the policy's override lapses, if it is in force at now; null otherwise. */
+    static Instant overrideExpiryInForce(PermissionPolicy policy, Instant now) {
         EmergencyOverride override = spec(policy).getEmergencyOverride();
         Instant expiresAt = override == null ? null : Rfc3339.parse(override.getExpiresAt());
-        return expiresAt != null && now.isBefore(expiresAt);
+        return expiresAt != null && now.isBefore(expiresAt) ? expiresAt : null;
     }
 
     private static List<PermissionPolicy> byName(List<PermissionPolicy> policies) {
