@@ -98,7 +98,7 @@ public final class DriftDetector {
     private static java.util.stream.Stream<ManagedFieldsEntry> foreignEntries(ConfigMap map) {
         List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
         return entries == null ? java.util.stream.Stream.empty()
-                : entries.stream().filter(e -> !ManagedConfigMaps.FIELD_MANAGER.equals(e.getManager()));
+                : entries.stream().filter(ManagedConfigMaps::byOtherManager);
     }
 
     private static String annotation(ConfigMap map, String key) {

@@ -70,7 +70,7 @@ public final class LeanCaches {
         List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
         if (entries != null) {
             map.getMetadata().setManagedFields(entries.stream()
-                    .filter(entry -> !ManagedConfigMaps.FIELD_MANAGER.equals(entry.getManager()))
+                    .filter(ManagedConfigMaps::byOtherManager)
                     .map(LeanCaches::dataOwnershipOnly)
                     .toList());
         }

@@ -148,6 +148,11 @@ public class ManagedConfigMaps {
         return owners == null ? Set.of() : owners.stream().map(OwnerReference::getUid).collect(Collectors.toSet());
     }
 
+    /** Whether the entry is someone else's than the operator's: the kind that drift detection looks at. */
+    public static boolean byOtherManager(ManagedFieldsEntry entry) {
+        return !FIELD_MANAGER.equals(entry.getManager());
+    }
+
     /** Whether this field manager owns (part of) the map's data. */
     public static boolean ownsData(ManagedFieldsEntry entry) {
         return entry.getFieldsV1() != null && entry.getFieldsV1().getAdditionalProperties().containsKey(DATA_FIELD);
