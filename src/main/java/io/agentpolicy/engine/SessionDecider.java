@@ -38,6 +38,9 @@ final class SessionDecider {
         Seniority level = merged == null ? Seniority.JUNIOR : merged.seniorityOf(Policies.orEmpty(spec.getGroups()));
         Facts facts = new Facts(tier, level, merged == null ? List.of() : merged.policyNames(), merged, null);
 
+        if (spec.unreadable() != null) {
+            return facts.ended(SessionPhase.DENIED, spec.unreadable().field() + ": " + spec.unreadable().message() + "; denied");
+        }
         Instant sessionExpiry = Rfc3339.parse(spec.getExpiresAt());
         if (spec.getExpiresAt() != null && sessionExpiry == null) {
             return facts.ended(SessionPhase.DENIED, "spec.expiresAt \"" + spec.getExpiresAt()

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -68,11 +67,6 @@ class RbacProofTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.operator-sdk.activate-leader-election-for-profiles", "test",
                     "%test.agentpolicy.leader-election.enabled", "true");
-        }
-
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(LeaderElectionWithoutExit.class);
         }
 
         @Override

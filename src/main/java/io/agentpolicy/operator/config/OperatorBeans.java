@@ -41,11 +41,7 @@ public class OperatorBeans {
     /** QOSDK asks for this bean in the prod profile; a null result leaves leader election off. */
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
-        OperatorConfig.LeaderElection election = config.leaderElection();
-        if (!election.enabled()) {
-            return null;
-        }
-        return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null));
+    LeaderElectionConfiguration leaderElection(LeaderLease lease) {
+        return lease.configuration().orElse(null);
     }
 }
