@@ -39,8 +39,7 @@ public final class DriftDetector {
         String text = data.get(ApiConstants.SETTINGS_KEY);
         String desiredText = desired.getData().get(ApiConstants.SETTINGS_KEY);
         String recordedHash = annotation(actual, ApiConstants.SETTINGS_HASH_ANNOTATION);
-        boolean labelsIntact = actual.getMetadata().getLabels() != null
-                && actual.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
+        boolean labelsIntact = labelsIntact(actual, desired);
         boolean onlyTheSettingsKey = data.keySet().equals(Set.of(ApiConstants.SETTINGS_KEY))
                 && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty());
 
@@ -60,6 +59,16 @@ public final class DriftDetector {
         }
         List<String> paths = text.equals(desiredText) ? List.of("metadata.annotations") : contentPaths(text, desiredText);
         return new Drift(namespace, name, paths, changedBy(actual), version);
+    }
+
+    /**
+     * Every managed label is there with its value; the tier label only needs to be there, because its value follows
+     * the namespace: a relabelled namespace's map is re-rendered, not drifted.
+     */
+    private static boolean labelsIntact(ConfigMap actual, ConfigMap desired) {
+        Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
+        return desired.getMetadata().getLabels().entrySet().stream().allMatch(label -> labels.containsKey(label.getKey())
+                && (label.getKey().equals(ApiConstants.DEFAULT_TIER_LABEL) || label.getValue().equals(labels.get(label.getKey()))));
     }
 
     /** The map holds exactly what the operator wrote: its data matches its hash and nobody else owns the data. */

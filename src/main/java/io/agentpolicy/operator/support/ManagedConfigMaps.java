@@ -94,33 +94,47 @@ public class ManagedConfigMaps {
     }
 
     /**
-     * Puts a changed map back with a merge patch: data keys someone added are removed (server-side apply alone
-     * would keep them), the managed labels, annotations and owners restored, everything else left as it is.
-     * Resetting managedFields hands every field to the operator, so the editor no longer owns the data.
+     * Puts a changed map back. Content server-side apply cannot remove (data keys someone added, binaryData, owners
+     * the operator did not set) goes first, by a merge patch; then a forced apply of the desired map takes back every
+     * field the operator renders from whoever changed it, so no other field manager owns the data afterwards and the
+     * next re-render is not mistaken for drift. Both writes are conditional on the version inspected: a newer edit
+     * fails them, and the retry sees (and counts) it.
      */
+    @SuppressWarnings("unchecked")
     public ConfigMap restore(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        Map<String, Object> data = new HashMap<>();
-        if (current.getData() != null) {
-            current.getData().keySet().forEach(key -> data.put(key, null));
+        String version = current.getMetadata().getResourceVersion();
+        Map<String, Object> foreign = foreignContentRemoval(current, desired);
+        if (!foreign.isEmpty()) {
+            ((Map<String, Object>) foreign.computeIfAbsent("metadata", k -> new HashMap<String, Object>())).put("resourceVersion", version);
+            ConfigMap cleaned = client.configMaps().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
+                    .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
+                            Serialization.asJson(foreign));
+            metrics.configMapWritten("restore");
+            version = cleaned.getMetadata().getResourceVersion();
         }
-        data.putAll(desired.getData());
-        Map<String, Object> metadata = new HashMap<>();
-        metadata.put("labels", desired.getMetadata().getLabels());
-        metadata.put("annotations", desired.getMetadata().getAnnotations());
-        metadata.put("ownerReferences", desired.getMetadata().getOwnerReferences());
-        metadata.put("managedFields", List.of(Map.of()));
-        // Conditional on the version inspected: a newer edit fails the patch, and the retry sees (and counts) it.
-        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
-        Map<String, Object> patch = new HashMap<>();
-        patch.put("metadata", metadata);
-        patch.put("data", data);
-        patch.put("binaryData", null);
-        ConfigMap written = client.configMaps().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
-                        Serialization.asJson(patch));
+        ConfigMap conditional = new ConfigMapBuilder(desired).editMetadata().withResourceVersion(version).endMetadata().build();
+        ConfigMap written = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(conditional)
+                .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
         metrics.configMapWritten("restore");
         cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, current);
         return written;
+    }
+
+    /** A merge patch removing what the map holds beyond the desired one and apply would keep; empty when nothing. */
+    private static Map<String, Object> foreignContentRemoval(ConfigMap current, ConfigMap desired) {
+        Map<String, Object> patch = new HashMap<>();
+        if (current.getData() != null && !desired.getData().keySet().containsAll(current.getData().keySet())) {
+            Map<String, Object> data = new HashMap<>();
+            current.getData().keySet().stream().filter(key -> !desired.getData().containsKey(key)).forEach(key -> data.put(key, null));
+            patch.put("data", data);
+        }
+        if (current.getBinaryData() != null && !current.getBinaryData().isEmpty()) {
+            patch.put("binaryData", null);
+        }
+        if (!ownerUids(current.getMetadata().getOwnerReferences()).equals(ownerUids(desired.getMetadata().getOwnerReferences()))) {
+            patch.put("metadata", new HashMap<>(Map.of("ownerReferences", desired.getMetadata().getOwnerReferences())));
+        }
+        return patch;
     }
 
     /** Deletes a map the operator manages; a map without the managed label is never touched. */
