@@ -1,10 +1,6 @@
 package io.agentpolicy.operator.drift;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.engine.Sha256;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -53,7 +50,7 @@ public final class DriftDetector {
                 .get(ApiConstants.SETTINGS_HASH_ANNOTATION))) {
             return null;
         }
-        boolean editedData = recordedHash == null || !recordedHash.equals(sha256(text)) || foreignManagerOwnsData(actual);
+        boolean editedData = recordedHash == null || !recordedHash.equals(Sha256.settingsHash(text)) || foreignManagerOwnsData(actual);
         if (!editedData) {
             return null;
         }
@@ -75,7 +72,7 @@ public final class DriftDetector {
     public static boolean writtenByOperator(ConfigMap map) {
         String text = map.getData() == null ? null : map.getData().get(ApiConstants.SETTINGS_KEY);
         String recordedHash = annotation(map, ApiConstants.SETTINGS_HASH_ANNOTATION);
-        return text != null && recordedHash != null && recordedHash.equals(sha256(text)) && !foreignManagerOwnsData(map);
+        return text != null && recordedHash != null && recordedHash.equals(Sha256.settingsHash(text)) && !foreignManagerOwnsData(map);
     }
 
     /** A map the operator had rendered that is gone. */
@@ -114,11 +111,4 @@ public final class DriftDetector {
         return map.getMetadata().getAnnotations() == null ? null : map.getMetadata().getAnnotations().get(key);
     }
 
-    static String sha256(String text) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
-    }
 }
