@@ -81,11 +81,13 @@ public class DriftGuard {
             written = maps.replace(current, desired, cache);
         } else {
             written = current == null ? createOrAdopt(desired, cache) : maps.apply(current, desired, cache);
-            if (current == null && written != null && (drift = DriftDetector.inspect(written, desired)) != null) {
+            Drift foreign = current == null && written != null ? DriftDetector.inspect(written, desired) : null;
+            if (foreign != null) {
                 // A map of that name was there, outside the managed-label cache: someone else's. Adopting it means
                 // replacing it whole, whatever the enforcement: the operator never rendered what it holds.
-                report(drift, true, owners, tier, now);
+                report(foreign, true, owners, tier, now);
                 written = maps.replace(written, desired, cache);
+                drift = foreign;
             }
         }
         lastSeen.put(key, (written != null ? written : current).getMetadata().getResourceVersion());
