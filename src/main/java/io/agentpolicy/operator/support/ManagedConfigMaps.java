@@ -110,9 +110,11 @@ public class ManagedConfigMaps {
         boolean terminating = current.getMetadata().getDeletionTimestamp() != null;
         if (terminating || Boolean.TRUE.equals(current.getImmutable())) {
             // Immutable data can only go with the map, and a map being deleted goes anyway: it is made anew. Its
-            // finalizers go first, so that the deletion is immediate.
+            // finalizers go first, so that the deletion is immediate; the managed label comes with them, as the
+            // chart's guard lets the operator write only maps that carry it.
             resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
-                    "{\"metadata\":{\"finalizers\":null,\"resourceVersion\":\"" + current.getMetadata().getResourceVersion() + "\"}}");
+                    "{\"metadata\":{\"finalizers\":null,\"labels\":{\"" + ApiConstants.MANAGED_BY_LABEL + "\":\""
+                            + ApiConstants.MANAGED_BY_VALUE + "\"},\"resourceVersion\":\"" + current.getMetadata().getResourceVersion() + "\"}}");
             if (!terminating) {
                 resource.withGracePeriod(0).delete();
             }
