@@ -92,6 +92,7 @@ class HelmChartTest {
                 .containsEntry("AGENTPOLICY_LEADER_ELECTION_LEASE_NAME", "agent-policy-operator")
                 .containsEntry("AGENTPOLICY_TIER_LABEL", "agentpolicy.io/tier")
                 .containsEntry("AGENTPOLICY_TRUSTED_GROUPS", "system:masters")
+                .containsEntry("AGENTPOLICY_MAX_SESSION_DURATION", "168h")
                 .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")
                 .doesNotContainKey("AGENTPOLICY_SESSION_NAMESPACES");
         assertThat(operator.getEnv()).filteredOn(env -> env.getName().equals("AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE"))
@@ -167,6 +168,7 @@ class HelmChartTest {
                 .containsEntry("AGENTPOLICY_BREAK_GLASS_GROUPS", "sre-oncall")
                 .containsEntry("AGENTPOLICY_CONFIG_MAP_NAME", "claude-managed-settings")
                 .containsEntry("AGENTPOLICY_SESSION_NAMESPACES", "payments,orders")
+                .containsEntry("AGENTPOLICY_MAX_SESSION_DURATION", "12h")
                 .containsEntry("AGENTPOLICY_LEADER_ELECTION_LEASE_NAME", "agent-policy-leader")
                 .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
                 .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
@@ -188,6 +190,7 @@ class HelmChartTest {
             "config.trustedGroups=\"system:masters\"; at '/config/trustedGroups': got string, want array",
             "config.protectManagedConfigMaps=\"yes\"; at '/config/protectManagedConfigMaps': got string, want boolean",
             "config.tierLabel=\"risk tier\"; at '/config/tierLabel'",
+            "config.maxSessionDuration=\"forever\"; at '/config/maxSessionDuration'",
             "log.format=\"xml\"; at '/log/format': value must be one of 'text', 'json'",
             "replicas=3; additional properties 'replicas' not allowed" })
     void theSchemaRejectsWrongValues(String value, String message) {
