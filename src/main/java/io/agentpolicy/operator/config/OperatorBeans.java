@@ -8,18 +8,25 @@ import jakarta.inject.Singleton;
 
 import io.agentpolicy.engine.EngineConfig;
 import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.SessionLifetime;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Wires the pure engine, the clock, controller metrics and leader election into CDI. */
+/** Wires the pure engine, the session lifetime, the clock, controller metrics and leader election into CDI. */
 public class OperatorBeans {
 
     @Produces
     @Singleton
     PolicyEngine policyEngine(OperatorConfig config) {
         return new PolicyEngine(new EngineConfig(config.tierLabel(), config.unclassifiedTier()));
+    }
+
+    @Produces
+    @Singleton
+    SessionLifetime sessionLifetime(OperatorConfig config) {
+        return new SessionLifetime(config.maxSessionDuration());
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package io.agentpolicy.operator.drift;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +37,10 @@ public final class DriftDetector {
         String text = data.get(ApiConstants.SETTINGS_KEY);
         String desiredText = desired.getData().get(ApiConstants.SETTINGS_KEY);
         String recordedHash = annotation(actual, ApiConstants.SETTINGS_HASH_ANNOTATION);
-        boolean labelsIntact = labelsIntact(actual, desired);
-        boolean onlyTheSettingsKey = data.keySet().equals(Set.of(ApiConstants.SETTINGS_KEY))
-                && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty());
 
-        if (!labelsIntact) {
-            return new Drift(namespace, name, List.of("metadata.labels"), changedBy(actual), version);
-        }
-        if (!onlyTheSettingsKey) {
-            return new Drift(namespace, name, List.of(text == null ? "" : "data"), changedBy(actual), version);
+        List<String> foreign = foreignContent(actual, desired);
+        if (!foreign.isEmpty()) {
+            return new Drift(namespace, name, foreign, changedBy(actual), version);
         }
         if (text.equals(desiredText) && Objects.equals(recordedHash, desired.getMetadata().getAnnotations()
                 .get(ApiConstants.SETTINGS_HASH_ANNOTATION))) {
@@ -59,13 +55,39 @@ public final class DriftDetector {
     }
 
     /**
-     * Every managed label is there with its value; the tier label only needs to be there, because its value follows
-     * the namespace: a relabelled namespace's map is re-rendered, not drifted.
+     * What the map holds beyond, or instead of, the operator's own keys, labels and annotations: extra or missing
+     * labels, annotations the operator does not write, a finalizer, immutability, data keys other than
+     * managed-settings.json or binary data. A map someone else created under the rendered name shows all of these.
      */
-    private static boolean labelsIntact(ConfigMap actual, ConfigMap desired) {
-        Map<String, String> labels = actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels();
-        return desired.getMetadata().getLabels().entrySet().stream().allMatch(label -> labels.containsKey(label.getKey())
-                && (label.getKey().equals(ApiConstants.DEFAULT_TIER_LABEL) || label.getValue().equals(labels.get(label.getKey()))));
+    static List<String> foreignContent(ConfigMap actual, ConfigMap desired) {
+        Map<String, String> labels = orEmpty(actual.getMetadata().getLabels());
+        Map<String, String> annotations = orEmpty(actual.getMetadata().getAnnotations());
+        Map<String, String> data = orEmpty(actual.getData());
+        List<String> paths = new ArrayList<>();
+        // The tier label's value follows the namespace: a relabelled namespace's map is re-rendered, not drifted.
+        boolean labelsIntact = labels.keySet().equals(desired.getMetadata().getLabels().keySet())
+                && desired.getMetadata().getLabels().entrySet().stream().allMatch(label -> label.getKey().equals(ApiConstants.DEFAULT_TIER_LABEL)
+                        || label.getValue().equals(labels.get(label.getKey())));
+        if (!labelsIntact) {
+            paths.add("metadata.labels");
+        }
+        if (!desired.getMetadata().getAnnotations().keySet().containsAll(annotations.keySet())) {
+            paths.add("metadata.annotations");
+        }
+        if (actual.getMetadata().getFinalizers() != null && !actual.getMetadata().getFinalizers().isEmpty()) {
+            paths.add("metadata.finalizers");
+        }
+        if (Boolean.TRUE.equals(actual.getImmutable())) {
+            paths.add("immutable");
+        }
+        if (!data.keySet().equals(Set.of(ApiConstants.SETTINGS_KEY))) {
+            // A map without the settings key at all is unreadable as a whole (""), unless other findings name it.
+            paths.add(data.containsKey(ApiConstants.SETTINGS_KEY) || !paths.isEmpty() ? "data" : "");
+        }
+        if (actual.getBinaryData() != null && !actual.getBinaryData().isEmpty()) {
+            paths.add("binaryData");
+        }
+        return paths;
     }
 
     /** The map holds exactly what the operator wrote: its data matches its hash and nobody else owns the data. */
@@ -107,8 +129,11 @@ public final class DriftDetector {
                 : entries.stream().filter(ManagedConfigMaps::byOtherManager);
     }
 
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
     private static String annotation(ConfigMap map, String key) {
         return map.getMetadata().getAnnotations() == null ? null : map.getMetadata().getAnnotations().get(key);
     }
-
 }

@@ -1,11 +1,11 @@
 package io.agentpolicy.operator.support;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,12 +15,14 @@ import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.engine.RenderedSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -62,15 +64,17 @@ public class ManagedConfigMaps {
                 .build();
     }
 
-    /** True when the actual map already holds everything the desired map says (extra metadata is tolerated). */
+    /** True when the actual map holds exactly the desired map: nothing missing, nothing of anyone else's. */
     public boolean isUpToDate(ConfigMap actual, ConfigMap desired) {
         if (actual == null || actual.getMetadata().getDeletionTimestamp() != null) {
             return false;
         }
         return Objects.equals(actual.getData(), desired.getData())
                 && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty())
-                && contains(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
-                && contains(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
+                && !Boolean.TRUE.equals(actual.getImmutable())
+                && (actual.getMetadata().getFinalizers() == null || actual.getMetadata().getFinalizers().isEmpty())
+                && Objects.equals(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
+                && Objects.equals(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
                 && ownerUids(actual.getMetadata().getOwnerReferences()).equals(ownerUids(desired.getMetadata().getOwnerReferences()));
     }
 
@@ -94,47 +98,58 @@ public class ManagedConfigMaps {
     }
 
     /**
-     * Puts a changed map back. Content server-side apply cannot remove (data keys someone added, binaryData, owners
-     * the operator did not set) goes first, by a merge patch; then a forced apply of the desired map takes back every
-     * field the operator renders from whoever changed it, so no other field manager owns the data afterwards and the
-     * next re-render is not mistaken for drift. Both writes are conditional on the version inspected: a newer edit
-     * fails them, and the retry sees (and counts) it.
+     * Replaces a map that holds someone else's content (an edit, or a map the operator did not create) with exactly
+     * the desired one: server-side apply would keep every key, label, annotation and finalizer it did not set itself.
+     * The write is conditional on the version inspected (a newer edit fails it, and the retry sees that edit), and
+     * it declares the operator's apply as the only field manager, as if the operator had created the map: later
+     * applies then remove what they no longer set, and no one else's entry claims the data.
      */
-    @SuppressWarnings("unchecked")
-    public ConfigMap restore(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        String version = current.getMetadata().getResourceVersion();
-        Map<String, Object> foreign = foreignContentRemoval(current, desired);
-        if (!foreign.isEmpty()) {
-            ((Map<String, Object>) foreign.computeIfAbsent("metadata", k -> new HashMap<String, Object>())).put("resourceVersion", version);
-            ConfigMap cleaned = client.configMaps().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
-                    .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
-                            Serialization.asJson(foreign));
-            metrics.configMapWritten("restore");
-            version = cleaned.getMetadata().getResourceVersion();
+    public ConfigMap replace(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        Resource<ConfigMap> resource = client.configMaps().inNamespace(current.getMetadata().getNamespace())
+                .withName(current.getMetadata().getName());
+        boolean terminating = current.getMetadata().getDeletionTimestamp() != null;
+        if (terminating || Boolean.TRUE.equals(current.getImmutable())) {
+            // Immutable data can only go with the map, and a map being deleted goes anyway: it is made anew. Its
+            // finalizers go first, so that the deletion is immediate; the managed label comes with them, as the
+            // chart's guard lets the operator write only maps that carry it.
+            resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+                    "{\"metadata\":{\"finalizers\":null,\"labels\":{\"" + ApiConstants.MANAGED_BY_LABEL + "\":\""
+                            + ApiConstants.MANAGED_BY_VALUE + "\"},\"resourceVersion\":\"" + current.getMetadata().getResourceVersion() + "\"}}");
+            if (!terminating) {
+                resource.withGracePeriod(0).delete();
+            }
+            metrics.configMapWritten("delete");
+            return apply(null, desired, cache);
         }
-        ConfigMap conditional = new ConfigMapBuilder(desired).editMetadata().withResourceVersion(version).endMetadata().build();
-        ConfigMap written = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(conditional)
-                .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-        metrics.configMapWritten("restore");
+        ConfigMap body = new ConfigMapBuilder(desired).editMetadata()
+                .withResourceVersion(current.getMetadata().getResourceVersion())
+                .withManagedFields(ownedByTheOperatorsApply(desired))
+                .endMetadata().build();
+        ConfigMap written = client.configMaps().inNamespace(current.getMetadata().getNamespace()).resource(body).fieldManager(FIELD_MANAGER).update();
+        metrics.configMapWritten("replace");
         cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, current);
         return written;
     }
 
-    /** A merge patch removing what the map holds beyond the desired one and apply would keep; empty when nothing. */
-    private static Map<String, Object> foreignContentRemoval(ConfigMap current, ConfigMap desired) {
-        Map<String, Object> patch = new HashMap<>();
-        if (current.getData() != null && !desired.getData().keySet().containsAll(current.getData().keySet())) {
-            Map<String, Object> data = new HashMap<>();
-            current.getData().keySet().stream().filter(key -> !desired.getData().containsKey(key)).forEach(key -> data.put(key, null));
-            patch.put("data", data);
+    /** The managedFields entry a server-side apply of the desired map by the operator would leave, and no other. */
+    static ManagedFieldsEntry ownedByTheOperatorsApply(ConfigMap desired) {
+        Map<String, Object> metadata = new TreeMap<>();
+        metadata.put("f:labels", fieldsOf(desired.getMetadata().getLabels().keySet()));
+        metadata.put("f:annotations", fieldsOf(desired.getMetadata().getAnnotations().keySet()));
+        List<OwnerReference> owners = desired.getMetadata().getOwnerReferences();
+        if (owners != null && !owners.isEmpty()) {
+            metadata.put("f:ownerReferences", owners.stream().collect(Collectors.toMap(
+                    owner -> "k:{\"uid\":\"" + owner.getUid() + "\"}", owner -> Map.of(), (a, b) -> a, TreeMap::new)));
         }
-        if (current.getBinaryData() != null && !current.getBinaryData().isEmpty()) {
-            patch.put("binaryData", null);
-        }
-        if (!ownerUids(current.getMetadata().getOwnerReferences()).equals(ownerUids(desired.getMetadata().getOwnerReferences()))) {
-            patch.put("metadata", new HashMap<>(Map.of("ownerReferences", desired.getMetadata().getOwnerReferences())));
-        }
-        return patch;
+        FieldsV1 fields = new FieldsV1();
+        fields.setAdditionalProperty(DATA_FIELD, fieldsOf(desired.getData().keySet()));
+        fields.setAdditionalProperty("f:metadata", metadata);
+        return new ManagedFieldsEntryBuilder().withManager(FIELD_MANAGER).withOperation("Apply").withApiVersion("v1")
+                .withFieldsType("FieldsV1").withFieldsV1(fields).build();
+    }
+
+    private static Map<String, Object> fieldsOf(Set<String> keys) {
+        return keys.stream().collect(Collectors.toMap(key -> "f:" + key, key -> Map.of(), (a, b) -> a, TreeMap::new));
     }
 
     /** Deletes a map the operator manages; a map without the managed label is never touched. */
