@@ -60,6 +60,11 @@ public record MergedPolicy(
         public TaskCap {
             taskTypes = Set.copyOf(taskTypes);
         }
+
+        /** Whether the entry lists the task type; case is ignored, so "Payments" cannot escape a "payments" cap. */
+        public boolean covers(String taskType) {
+            return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
+        }
     }
 
     /** An emergency override in force, with the policy that declares it. */
