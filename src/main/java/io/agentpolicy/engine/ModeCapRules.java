@@ -21,7 +21,7 @@ import io.agentpolicy.api.PermissionMode;
  * <li>An {@code Edit} rule does not cover Write or NotebookEdit: each editing tool needs its own rule.</li>
  * <li>A {@code Bash} ask or deny rule also catches read-only commands ({@code ls}), and, since Claude Code evaluates
  * deny, then ask, then allow, it shadows the policy's own {@code Bash(...)} allow rules (plan and dontAsk would run
- * those without asking). The cap wins; {@link #shadowedAllowRules} names what it costs.</li>
+ * those without asking). The cap wins (the README says what it costs).</li>
  * <li>An ask rule prompts in default and acceptEdits, and is a denial in dontAsk and in {@code -p} runs; a deny rule
  * denies in every mode, bypassPermissions included.</li>
  * </ul>
@@ -57,19 +57,5 @@ public final class ModeCapRules {
     /** The rules a map capped at the mode carries besides the policy's own. */
     public static Rules forCap(PermissionMode cap) {
         return BY_CAP.get(cap);
-    }
-
-    /**
-     * The policy's allow rules that a cap's rules take precedence over: rules for a tool the cap asks about or denies
-     * as a whole. They still count in maps with a higher cap.
-     */
-    public static List<String> shadowedAllowRules(List<String> allow, PermissionMode cap) {
-        Rules rules = forCap(cap);
-        return allow.stream().filter(rule -> rules.deny().contains(toolOf(rule)) || rules.ask().contains(toolOf(rule))).toList();
-    }
-
-    private static String toolOf(String rule) {
-        int paren = rule.indexOf('(');
-        return paren < 0 ? rule : rule.substring(0, paren);
     }
 }
