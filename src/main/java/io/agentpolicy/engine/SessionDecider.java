@@ -103,7 +103,7 @@ final class SessionDecider {
         List<Cap> caps = new ArrayList<>();
         merged.activeOverrides().forEach(o -> caps.add(new Cap(o.maxMode(), "emergency override caps at " + o.maxMode()
                 + " until " + Rfc3339.format(o.expiresAt()) + ": " + o.reason() + " (policy " + o.policy() + ")")));
-        merged.taskCaps().stream().filter(t -> taskType != null && t.taskTypes().contains(taskType))
+        merged.taskCaps().stream().filter(t -> t.covers(taskType))
                 .forEach(t -> caps.add(new Cap(t.maxMode(), "task type " + taskType + " is capped at " + t.maxMode()
                         + " (policy " + t.policy() + ")")));
         merged.seniorityCaps().stream().filter(s -> s.level() == level)
