@@ -90,7 +90,11 @@ final class PodPolicies {
                 // Controllers create pods from templates checked here, so they pass the template's label on.
                 AdmissionPolicies.variable("mayExempt", "(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in "
                         + Cel.list(exemptingGroups) + ")) || request.userInfo.username in " + Cel.list(KubernetesControllers.WORKLOADS)),
-                AdmissionPolicies.variable("skipped", "variables.exempt && variables.mayExempt"));
+                AdmissionPolicies.variable("skipped", "variables.exempt && variables.mayExempt"),
+                // The injected volume, and any volume of the pod's own map (a pod written before injection mounts it itself).
+                AdmissionPolicies.variable("ownMapVolumes", "[" + Cel.string(SettingsInjection.VOLUME) + "] + (has(" + spec + "volumes) ? "
+                        + spec + "volumes.filter(v, has(v.configMap) && v.configMap.name == (variables.session == '' ? " + Cel.string(namespaceMap)
+                        + " : " + Cel.string(ApiConstants.SESSION_CONFIG_MAP_PREFIX) + " + variables.session)).map(v, v.name) : [])"));
     }
 
     /**
@@ -202,10 +206,12 @@ final class PodPolicies {
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 
-    /** Another volume at or below /etc/claude-code, or the operator's volume mounted only in part. */
+    /** At or below /etc/claude-code, other than the pod's own map mounted whole at the directory. */
     private static String foreignMount(String mount) {
-        return mount + ".mountPath.matches(" + Cel.string(UNDER_DIRECTORY) + ") && (" + mount + ".name != " + Cel.string(SettingsInjection.VOLUME)
-                + " || (has(" + mount + ".subPath) && " + mount + ".subPath != '') || (has(" + mount + ".subPathExpr) && " + mount
-                + ".subPathExpr != ''))";
+        String subPath = "(has(" + mount + ".subPath) && " + mount + ".subPath != '') || (has(" + mount + ".subPathExpr) && " + mount
+                + ".subPathExpr != '')";
+        return mount + ".mountPath.matches(" + Cel.string(UNDER_DIRECTORY) + ") && !(" + mount + ".mountPath in "
+                + Cel.list(List.of(ApiConstants.MOUNT_DIRECTORY, ApiConstants.MOUNT_DIRECTORY + "/")) + " && " + mount
+                + ".name in variables.ownMapVolumes && !(" + subPath + "))";
     }
 }
