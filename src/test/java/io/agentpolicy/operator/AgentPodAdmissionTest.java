@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.PermissionMode;
+import io.agentpolicy.operator.admission.AdmissionPolicies;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;
@@ -201,6 +202,16 @@ class AgentPodAdmissionTest {
         assertThat(admin.succeeded()).as(admin.stderr()).isTrue();
         assertThat(client.pods().inNamespace(enforced).withName("exempt").get().getSpec().getContainers())
                 .flatExtracting(Container::getVolumeMounts).isEmpty();
+    }
+
+    @Test
+    void anEditOfTheInjectingPolicyIsPutBack() {
+        var policies = client.genericKubernetesResources("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy");
+        Kubectl.Result edit = Kubectl.run(null, "patch", "mutatingadmissionpolicy", AdmissionPolicies.INJECT_SETTINGS, "--type=merge",
+                "-p", "{\"spec\":{\"reinvocationPolicy\":\"Never\"}}");
+        assertThat(edit.succeeded()).as(edit.stderr()).isTrue();
+        await().atMost(NamespaceBaselineTest.WITHIN).until(() -> "IfNeeded".equals(((java.util.Map<?, ?>) policies
+                .withName(AdmissionPolicies.INJECT_SETTINGS).get().getAdditionalProperties().get("spec")).get("reinvocationPolicy")));
     }
 
     static String pod(String namespace, String name, String session, String command) {
