@@ -24,6 +24,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames({ "as", "asess" })
 @Categories(ApiConstants.CATEGORY)
 @ValidationRule(value = "has(self.spec)", message = "spec is required: set at least spec.engineer")
+// The session's map is agent-session-<name>, and the session label on it and on its pods holds at most 63 characters.
+@ValidationRule(value = "size(self.metadata.name) <= 49", message = "an AgentSession name has at most 49 characters "
+        + "(its ConfigMap agent-session-<name> must fit a label value): choose a shorter name")
 @AdditionalPrinterColumn(name = "Engineer", jsonPath = ".spec.engineer", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Requested", jsonPath = ".spec.requestedMode", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Effective", jsonPath = ".status.effectiveMode", type = AdditionalPrinterColumn.Type.STRING)

@@ -23,8 +23,11 @@ public class AgentSessionSpec implements UnreadableSpec.Tolerant {
 
     @Required
     @Size(min = 1, max = 253)
+    // A session cannot be taken over by rewriting whom it is for.
+    @ValidationRule(value = "self == oldSelf", message = "spec.engineer cannot change after the session is created: "
+            + "create a new session for the other engineer")
     @JsonPropertyDescription("Who the agent acts for, as Kubernetes knows the user (e.g. alice@example.com). Must be the user "
-            + "creating the session, unless that user is in a trusted group.")
+            + "creating the session, unless that user is in a trusted group. Cannot change after creation.")
     private String engineer;
 
     @Size(max = 32)

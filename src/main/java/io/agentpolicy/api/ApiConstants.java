@@ -9,6 +9,8 @@ public final class ApiConstants {
 
     public static final String DEFAULT_TIER_LABEL = "agentpolicy.io/tier";
     public static final String SESSION_LABEL = "agentpolicy.io/session";
+    /** On a pod or pod template: no injected settings and no pod checks; only break-glass and trusted groups may set it. */
+    public static final String EXEMPT_LABEL = "agentpolicy.io/exempt";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY_VALUE = "agent-policy-operator";
 

@@ -22,7 +22,11 @@ final class CelRules {
             "self.all(t, size(t) > 0 && size(t) <= 63)", "{\"items\": {\"minLength\": 1, \"maxLength\": 63}}",
             "self.all(r, size(r.trim()) > 0)", NOT_BLANK,
             "self.all(d, size(d.trim()) > 0)", NOT_BLANK,
-            "self.all(m, self.exists_one(n, n == m))", "{\"uniqueItems\": true}");
+            "self.all(m, self.exists_one(n, n == m))", "{\"uniqueItems\": true}",
+            "size(self.metadata.name) <= 49", "{\"properties\": {\"metadata\": {\"properties\": {\"name\": {\"maxLength\": 49}}}}}");
+
+    /** Rules about a change (oldSelf): an offline check sees one version only, so they hold trivially there. */
+    private static final Set<String> ON_UPDATE_ONLY = Set.of("self == oldSelf");
 
     private static final Set<String> CHECKED_BY_ENGINE = Set.of(
             "(has(self.tiers) && size(self.tiers) > 0) || has(self.namespaceSelector)",
@@ -48,6 +52,6 @@ final class CelRules {
 
     /** Whether the CLI honours the rule, as schema keywords or through the engine's validation. */
     static boolean isHonoured(String rule) {
-        return AS_SCHEMA.containsKey(rule.strip()) || CHECKED_BY_ENGINE.contains(rule.strip());
+        return AS_SCHEMA.containsKey(rule.strip()) || CHECKED_BY_ENGINE.contains(rule.strip()) || ON_UPDATE_ONLY.contains(rule.strip());
     }
 }

@@ -134,15 +134,24 @@ final class CrdSchemas {
         ObjectNode properties = schema.with("properties");
         properties.putObject("apiVersion").put("type", "string");
         properties.putObject("kind").put("type", "string");
-        ObjectNode metadata = properties.putObject("metadata").put("type", "object");
+        // A CEL rule of the CRD may already have put a tighter limit on the name (AgentSession: 49 characters).
+        ObjectNode metadata = objectIn(properties, "metadata").put("type", "object");
+        metadata.remove("additionalProperties"); // hardening closed it; the API server knows more metadata than this
         metadata.putArray("required").add("name");
-        ObjectNode metadataFields = metadata.putObject("properties");
-        metadataFields.putObject("name").put("type", "string").put("maxLength", 253).put("pattern", DNS_SUBDOMAIN);
+        ObjectNode metadataFields = objectIn(metadata, "properties");
+        ObjectNode name = objectIn(metadataFields, "name").put("type", "string").put("pattern", DNS_SUBDOMAIN);
+        if (!name.has("maxLength")) {
+            name.put("maxLength", 253);
+        }
         metadataFields.putObject("namespace").put("type", "string");
         metadataFields.putObject("labels").put("type", "object").putObject("additionalProperties").put("type", "string");
         metadataFields.putObject("annotations").put("type", "object").putObject("additionalProperties").put("type", "string");
         messages.put("/properties/metadata/properties/name/pattern", "must be a lowercase DNS name: letters a-z, digits, "
                 + "'-' and '.', starting and ending with a letter or digit");
+    }
+
+    private static ObjectNode objectIn(ObjectNode parent, String field) {
+        return parent.get(field) instanceof ObjectNode existing ? existing : parent.putObject(field);
     }
 
     private static void merge(ObjectNode target, ObjectNode keywords) {
@@ -159,7 +168,7 @@ final class CrdSchemas {
     private static void remember(JsonNode keywords, String pointer, String message, Map<String, String> messages) {
         keywords.properties().forEach(keyword -> {
             String location = pointer + "/" + keyword.getKey();
-            if (keyword.getKey().equals("items") && keyword.getValue().isObject()) {
+            if (keyword.getValue().isObject()) {
                 remember(keyword.getValue(), location, message, messages);
             } else {
                 messages.put(location, message);

@@ -36,7 +36,7 @@ class CheckCommandTest {
         Cli.Result result = Cli.run("check", "examples");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out()).contains("examples/pods/agent-pod.yaml:3: note: Pod mid-review-agent: not an agentpolicy.io object; skipped\n")
+        assertThat(result.out()).contains("examples/pods/agent-pod.yaml:7: note: Pod mid-review-agent: not an agentpolicy.io object; skipped\n")
                 .containsPattern("check: \\d+ PermissionPolicies and \\d+ AgentSessions in \\d+ files: 0 error\\(s\\), 0 warning\\(s\\), \\d+ note\\(s\\)\n$");
         assertThat(result.err()).isEmpty();
     }
@@ -47,6 +47,24 @@ class CheckCommandTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).startsWith("check: 0 PermissionPolicies and 2 AgentSessions in 2 files");
+    }
+
+    @Test
+    void aSessionNameTooLongForItsMapIsAnErrorWithTheCrdsMessage(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("session.yaml"), """
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentSession
+                metadata: {name: %s, namespace: payments}
+                spec: {engineer: alice@example.com}
+                """.formatted("x".repeat(50)));
+
+        Cli.Result result = Cli.run("check", file.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.out()).contains("metadata.name", "an AgentSession name has at most 49 characters (its ConfigMap "
+                + "agent-session-<name> must fit a label value): choose a shorter name");
+        assertThat(Cli.run("check", Files.writeString(dir.resolve("session.yaml"), Files.readString(file).replace("x".repeat(50),
+                "x".repeat(49))).toString()).exitCode()).isZero();
     }
 
     @Test

@@ -50,7 +50,9 @@ class ExamplesTest {
     static final Path EXAMPLES = Path.of("examples");
     static final Duration WITHIN = Duration.ofSeconds(30);
     static final String LOCKDOWN = "emergency/tier-2-lockdown.yaml";
-    static final List<String> APPLIED_DIRECTLY = List.of("kustomization.yaml", "pods/agent-pod.yaml", "argocd/argocd-cm.yaml");
+    static final String AGENT_POD = "pods/agent-pod.yaml";
+    static final String REFUSED_POD = "pods/refused-pod.yaml";
+    static final List<String> APPLIED_DIRECTLY = List.of("kustomization.yaml", AGENT_POD, REFUSED_POD, "argocd/argocd-cm.yaml");
     static final List<String> DRY_RUN = List.of("argocd/application.yaml", "flux/gitrepository.yaml", "flux/kustomization.yaml");
     static final List<String> HEALTH_CHECKS = List.of("argocd/health/agentpolicy.io/PermissionPolicy/health.lua",
             "argocd/health/agentpolicy.io/AgentSession/health.lua");
@@ -80,7 +82,7 @@ class ExamplesTest {
     }
 
     @Test
-    void theGitOpsBaseAppliesAndTheOperatorDecidesEverySession() {
+    void theGitOpsBaseAppliesAndTheOperatorDecidesEverySession() throws IOException {
         applyTheBase();
         ExampleSessions.OUTCOMES.forEach((id, outcome) -> await().atMost(WITHIN)
                 .untilAsserted(() -> assertThat(outcomeOf(session(id))).as(id).isEqualTo(outcome)));
@@ -91,11 +93,31 @@ class ExamplesTest {
         ExampleSessions.OUTCOMES.keySet().forEach(id -> assertThat(ArgoCdHealth.of("AgentSession", session(id)).status()).as(id)
                 .isEqualTo("Healthy"));
 
-        Kubectl.Result pod = Kubectl.run(null, "apply", "--server-side", "-f", EXAMPLES.resolve("pods/agent-pod.yaml").toString());
+        Kubectl.Result pod = Kubectl.run(null, "apply", "--server-side", "-f", EXAMPLES.resolve(AGENT_POD).toString());
         assertThat(pod.succeeded()).as(pod.stderr()).isTrue();
+        Kubectl.Result mounts = Kubectl.shell(documentedCommand(AGENT_POD));
+        assertThat(mounts.stdout()).as(mounts.stderr())
+                .isEqualTo("[{\"mountPath\":\"/etc/claude-code\",\"name\":\"agentpolicy-managed-settings\",\"readOnly\":true}]");
+        assertThat(client.pods().inNamespace("payments").withName("mid-review-agent").get().getSpec().getVolumes())
+                .extracting(v -> v.getConfigMap().getName()).containsExactly("agent-session-mid-review");
         await().atMost(WITHIN).untilAsserted(() -> assertThat(session("payments/mid-review").getStatus().getPods())
                 .satisfies(pods -> assertThat(pods.getCompliant()).isEqualTo(1))
                 .satisfies(pods -> assertThat(pods.getNonCompliant()).isZero()));
+    }
+
+    @Test
+    void theDocumentedRefusedPodIsRefusedWithItsCause() throws IOException {
+        applyTheBase();
+        await().atMost(WITHIN).until(() -> outcomeOf(session("analytics/senior-migration")).equals("Downgraded:plan"));
+        // The API server enforces admission policies a moment after they are stored.
+        await().atMost(WITHIN).untilAsserted(() -> {
+            Kubectl.Result refused = Kubectl.shell(documentedCommand(REFUSED_POD));
+            assertThat(refused.succeeded()).isFalse();
+            assertThat(refused.stderr()).contains("Pod senior-migration-agent: container claude passes --permission-mode acceptEdits, above "
+                    + "the effective mode of AgentSession senior-migration (plan, tier 3, admission policy agentpolicy.io-session-pods): "
+                    + "remove the flag, or request the mode in the session");
+        });
+        assertThat(client.pods().inNamespace("analytics").withName("senior-migration-agent").get()).isNull();
     }
 
     @Test

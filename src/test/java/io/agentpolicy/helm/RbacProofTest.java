@@ -134,6 +134,10 @@ class RbacProofTest {
                 .list().getItems()).extracting(p -> p.getMetadata().getName()).containsAll(AdmissionPolicies.allNames());
         assertThat(admin.resources(ValidatingAdmissionPolicyBinding.class).withLabel(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE)
                 .list().getItems()).extracting(b -> b.getMetadata().getName()).containsAll(AdmissionPolicies.allNames());
+        for (String kind : List.of("MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding")) {
+            assertThat(admin.genericKubernetesResources("admissionregistration.k8s.io/v1", kind).withName(AdmissionPolicies.INJECT_SETTINGS).get())
+                    .as(kind).isNotNull();
+        }
         // The leader keeps renewing its Lease (a replica that cannot renew stops leading, and exits).
         await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.leases().inNamespace(releaseNamespace).withName("agent-policy-operator").get())
                 .isNotNull().extracting(Lease::getSpec)

@@ -123,8 +123,8 @@ class SessionAdmissionTest {
                       command: [claude, --dangerously-skip-permissions, -p, "ship it"]
                 """.formatted(strict), ALICE, "eng-mid");
         assertThat(result.succeeded()).isFalse();
-        assertThat(result.stderr()).contains("this pod starts Claude Code in bypassPermissions", "which tier " + STRICT_TIER
-                + " disables (policy " + STRICT_POLICY + ")");
+        assertThat(result.stderr()).contains("container claude passes --dangerously-skip-permissions", "above the effective mode of "
+                + "AgentSession pod-owner", "tier " + STRICT_TIER, "remove the flag, or request the mode in the session");
 
         Kubectl.Result shellForm = Kubectl.apply("""
                 apiVersion: v1
@@ -137,7 +137,7 @@ class SessionAdmissionTest {
                       command: [sh, -c, "claude --permission-mode auto -p 'ship it'"]
                 """.formatted(strict), ALICE, "eng-mid");
         assertThat(shellForm.succeeded()).isFalse();
-        assertThat(shellForm.stderr()).contains("this pod starts Claude Code in auto mode");
+        assertThat(shellForm.stderr()).contains("container claude passes --enable-auto-mode or --permission-mode auto");
     }
 
     @Test
@@ -148,6 +148,7 @@ class SessionAdmissionTest {
                 + "); admitted because enforcement is Audit");
         await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> {
             AgentSession session = client.resources(AgentSession.class).inNamespace(audited).withName("audited").get();
+            assertThat(session.getStatus()).as("decided").isNotNull();
             assertThat(session.getStatus().getPhase()).isEqualTo(SessionPhase.ADMITTED);
             assertThat(session.getStatus().getEffectiveMode()).isEqualTo(PermissionMode.BYPASS_PERMISSIONS);
             assertThat(Conditions.isTrue(session.getStatus().getConditions(), Conditions.POLICY_VIOLATION)).isTrue();
@@ -170,7 +171,7 @@ class SessionAdmissionTest {
 
     /** Both the denying and the warning admission policy have been regenerated with the policy. */
     private static boolean admissionKnows(String policy) {
-        return java.util.stream.Stream.of(AdmissionPolicies.SESSION_MODES, AdmissionPolicies.SESSION_MODE_WARNINGS, AdmissionPolicies.POD_FLAGS)
+        return java.util.stream.Stream.of(AdmissionPolicies.SESSION_MODES, AdmissionPolicies.SESSION_MODE_WARNINGS, AdmissionPolicies.AGENT_PODS)
                 .map(name -> client.resources(ValidatingAdmissionPolicy.class).withName(name).get())
                 .allMatch(generated -> generated != null
                         && generated.getSpec().getVariables().stream().anyMatch(v -> v.getExpression().contains(policy)));

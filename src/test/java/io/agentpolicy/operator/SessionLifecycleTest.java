@@ -221,8 +221,9 @@ class SessionLifecycleTest {
         createSession(namespace, "agent", "default", "eng");
         await().atMost(WITHIN).until(() -> configMap(client, namespace, "agent-session-agent") != null);
 
+        // Exempt (an admin may set it), so admission neither mounts the map nor refuses the flag: the check still sees both.
         client.resource(new PodBuilder().withNewMetadata().withName("unmounted").withNamespace(namespace)
-                .addToLabels("agentpolicy.io/session", "agent").endMetadata()
+                .addToLabels("agentpolicy.io/session", "agent").addToLabels("agentpolicy.io/exempt", "true").endMetadata()
                 .withNewSpec().addNewContainer().withName("claude").withImage("claude:latest")
                 .withArgs("--dangerously-skip-permissions", "-p", "fix it").endContainer().endSpec().build()).create();
 

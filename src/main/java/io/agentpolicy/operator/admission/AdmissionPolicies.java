@@ -18,9 +18,9 @@ import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.config.OperatorConfig;
-import io.agentpolicy.operator.support.LockedModeFlags;
 import io.agentpolicy.operator.support.OperatorIdentity;
 import io.agentpolicy.operator.support.PolicyValidation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResourcesBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -40,11 +40,24 @@ public class AdmissionPolicies {
     public static final String SESSION_MODES = "agentpolicy.io-session-modes";
     public static final String SESSION_MODE_WARNINGS = "agentpolicy.io-session-mode-warnings";
     public static final String SESSION_IDENTITY = "agentpolicy.io-session-identity";
-    public static final String POD_FLAGS = "agentpolicy.io-pod-flags";
+    public static final String AGENT_PODS = "agentpolicy.io-agent-pods";
+    public static final String AGENT_POD_WARNINGS = "agentpolicy.io-agent-pod-warnings";
+    public static final String SESSION_PODS = "agentpolicy.io-session-pods";
+    public static final String SESSION_POD_WARNINGS = "agentpolicy.io-session-pod-warnings";
+    public static final String NAMESPACE_TIER = "agentpolicy.io-namespace-tier";
     public static final String PROTECT_CONFIG_MAPS = "agentpolicy.io-protect-config-maps";
+    public static final String RESERVE_CONFIG_MAP_NAMES = "agentpolicy.io-reserve-config-map-names";
+    public static final String INJECT_SETTINGS = SettingsInjection.NAME;
 
-    /** One generated policy with its binding. */
-    public record Generated(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
+    /**
+     * One generated policy with its binding, and what is kept current along with it (the injecting
+     * MutatingAdmissionPolicy and its binding go with the pod policy whose checks assume them).
+     */
+    public record Generated(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding, List<GenericKubernetesResource> alongside) {
+        Generated(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicyBinding binding) {
+            this(policy, binding, List.of());
+        }
+
         public String name() {
             return policy.getMetadata().getName();
         }
@@ -64,7 +77,8 @@ public class AdmissionPolicies {
 
     /** Names of every admission policy this operator may generate (to find and remove ones no longer wanted). */
     public static Set<String> allNames() {
-        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, POD_FLAGS, PROTECT_CONFIG_MAPS);
+        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, AGENT_PODS, AGENT_POD_WARNINGS, SESSION_PODS, SESSION_POD_WARNINGS, NAMESPACE_TIER,
+                PROTECT_CONFIG_MAPS, RESERVE_CONFIG_MAP_NAMES);
     }
 
     /**
@@ -77,10 +91,17 @@ public class AdmissionPolicies {
                 sessionModes(facts, true),
                 sessionModes(facts, false),
                 sessionIdentity(),
-                podFlags(facts)));
+                agentPods(facts, true),
+                agentPods(facts, false),
+                sessionPods(facts, true),
+                sessionPods(facts, false),
+                namespaceTier()));
         // Without knowing its own name the operator would lock itself out of its maps.
         if (config.protectManagedConfigMaps()) {
-            identity.username().ifPresent(operator -> generated.add(protectConfigMaps(operator)));
+            identity.username().ifPresent(operator -> {
+                generated.add(protectConfigMaps(operator));
+                generated.add(reserveConfigMapNames(operator));
+            });
         }
         return generated;
     }
@@ -149,36 +170,114 @@ public class AdmissionPolicies {
         return new Generated(policy, binding(policy, "Deny"));
     }
 
-    /** Pods of a session must not start Claude Code in a mode their tier locks out (under Enforce). */
-    private Generated podFlags(List<PolicyFacts> facts) {
+    /**
+     * Pods and pod templates in tiered namespaces: foreign mounts under /etc/claude-code, launch flags outside the
+     * namespace's allowed set (pods without a session), the exempt label from outside the privileged groups. Refused
+     * under Enforce (deny = true), a warning under Audit (deny = false). The injecting policy goes along with the
+     * refusing one, whose mount check assumes it.
+     */
+    private Generated agentPods(List<PolicyFacts> facts, boolean deny) {
+        String name = deny ? AGENT_PODS : AGENT_POD_WARNINGS;
+        PodPolicies pods = podPolicies();
         List<Variable> variables = new ArrayList<>(commonVariables(facts));
-        variables.add(variable("commandLines", "(has(object.spec.initContainers) ? object.spec.initContainers : []).map(c, "
-                + "(has(c.command) ? c.command : []).join(' ') + ' ' + (has(c.args) ? c.args : []).join(' ')) + "
-                + "object.spec.containers.map(c, (has(c.command) ? c.command : []).join(' ') + ' ' + (has(c.args) ? c.args : []).join(' '))"));
-        variables.add(variable("bypassLockers", namesWhere(facts, i -> String.valueOf(!facts.get(i).allowed().contains(PermissionMode.BYPASS_PERMISSIONS)))));
-        variables.add(variable("autoLockers", namesWhere(facts, i -> String.valueOf(!facts.get(i).allowed().contains(PermissionMode.AUTO)))));
-        ValidatingAdmissionPolicy policy = base(POD_FLAGS, new MatchResourcesBuilder()
-                .addNewResourceRule().withApiGroups("").withApiVersions("v1").withResources("pods")
-                .withOperations("CREATE", "UPDATE").endResourceRule()
-                .withNewObjectSelector().addNewMatchExpression().withKey(ApiConstants.SESSION_LABEL).withOperator("Exists")
-                .endMatchExpression().endObjectSelector()
-                .build(), variables)
-                .addToValidations(flagValidation("bypassLockers", LockedModeFlags.BYPASS,
-                        "bypassPermissions (--dangerously-skip-permissions or --permission-mode bypassPermissions)"))
-                .addToValidations(flagValidation("autoLockers", LockedModeFlags.AUTO, "auto mode (--permission-mode auto or --enable-auto-mode)"))
+        variables.addAll(namespaceVariables(facts));
+        variables.addAll(pods.podVariables());
+        ValidatingAdmissionPolicy policy = base(name, PodPolicies.podsAndWorkloads(), variables)
+                .withMatchConditions(PodPolicies.podSpecChanged())
+                .withValidations(pods.namespaceChecks(name, deny))
+                .endSpec().build();
+        List<Variable> injectionVariables = new ArrayList<>(commonVariables(facts));
+        injectionVariables.addAll(namespaceVariables(facts));
+        return new Generated(policy, binding(policy, deny ? "Deny" : "Warn"),
+                deny ? SettingsInjection.resources(config.configMapName(), injectionVariables) : List.of());
+    }
+
+    /**
+     * Pods and templates naming a session: created by its engineer (always refused otherwise, docs api.md, AgentSession
+     * identity), and launching at most in its effective mode (refused under Enforce, a warning under Audit).
+     */
+    private Generated sessionPods(List<PolicyFacts> facts, boolean deny) {
+        String name = deny ? SESSION_PODS : SESSION_POD_WARNINGS;
+        List<Variable> variables = new ArrayList<>(commonVariables(facts));
+        variables.addAll(podPolicies().podVariables());
+        variables.addAll(PodPolicies.sessionVariables());
+        ValidatingAdmissionPolicyBuilder.SpecNested<ValidatingAdmissionPolicyBuilder> spec = base(name, PodPolicies.podsAndWorkloads(), variables)
+                .withNewParamKind().withApiVersion(ApiConstants.API_VERSION).withKind("AgentSession").endParamKind()
+                .addToMatchConditions(PodPolicies.podSpecChanged())
+                .addNewMatchCondition().withName("names-a-session")
+                .withExpression("has(object.metadata.labels) && " + Cel.string(ApiConstants.SESSION_LABEL) + " in object.metadata.labels || "
+                        + "object.kind != 'Pod' && (object.kind == 'CronJob' ? has(object.spec.jobTemplate.spec.template.metadata) "
+                        + "&& has(object.spec.jobTemplate.spec.template.metadata.labels) && " + Cel.string(ApiConstants.SESSION_LABEL)
+                        + " in object.spec.jobTemplate.spec.template.metadata.labels : has(object.spec.template.metadata) "
+                        + "&& has(object.spec.template.metadata.labels) && " + Cel.string(ApiConstants.SESSION_LABEL)
+                        + " in object.spec.template.metadata.labels)")
+                .endMatchCondition();
+        if (deny) {
+            spec.addToValidations(PodPolicies.ownership(name, config.trustedGroups()));
+        }
+        ValidatingAdmissionPolicy policy = spec.addToValidations(PodPolicies.sessionFlags(name, deny)).endSpec().build();
+        ValidatingAdmissionPolicyBinding binding = new ValidatingAdmissionPolicyBindingBuilder(binding(policy, deny ? "Deny" : "Warn"))
+                .editSpec().withNewParamRef().withNewSelector().endSelector()
+                // No session in the namespace: a pod naming one has no map to run under and does not start.
+                .withParameterNotFoundAction("Allow").endParamRef().endSpec().build();
+        return new Generated(policy, binding);
+    }
+
+    private PodPolicies podPolicies() {
+        return new PodPolicies(config.configMapName(), privilegedGroups());
+    }
+
+    /** Only the privileged groups pick a namespace's tier (docs api.md, "Namespace tiers"). */
+    private Generated namespaceTier() {
+        String label = Cel.string(config.tierLabel());
+        String tierOf = "has(%1$s.metadata.labels) && " + label + " in %1$s.metadata.labels ? 'tier ' + %1$s.metadata.labels[" + label + "] : 'no tier'";
+        ValidatingAdmissionPolicy policy = base(NAMESPACE_TIER, new MatchResourcesBuilder()
+                .addNewResourceRule().withApiGroups("").withApiVersions("v1").withResources("namespaces")
+                .withOperations("CREATE", "UPDATE").endResourceRule().build(), List.of(
+                        variable("before", "request.operation == 'CREATE' ? 'no tier' : " + tierOf.formatted("oldObject")),
+                        variable("after", tierOf.formatted("object"))))
+                .addNewMatchCondition().withName("requester-is-not-privileged")
+                .withExpression("!(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in " + Cel.list(privilegedGroups()) + "))")
+                .endMatchCondition()
+                .addToValidations(new ValidationBuilder()
+                        .withExpression("variables.before == variables.after")
+                        .withMessageExpression("'namespace ' + object.metadata.name + ' would go from ' + variables.before + ' to ' + variables.after"
+                                + " + ', but the label " + config.tierLabel() + " decides which PermissionPolicies govern a namespace and only members of ' + "
+                                + Cel.string(String.join(", ", privilegedGroups())) + " + ' may add, change or remove it: ask your platform team"
+                                + " (admission policy " + NAMESPACE_TIER + ")'")
+                        .withReason("Forbidden").build())
                 .endSpec().build();
         return new Generated(policy, binding(policy, "Deny"));
     }
 
-    private static io.fabric8.kubernetes.api.model.admissionregistration.v1.Validation flagValidation(String lockers, String flags,
-            String what) {
-        return new ValidationBuilder()
-                .withExpression("variables.audit || size(variables." + lockers + ") == 0 || "
-                        + "!variables.commandLines.exists(l, l.matches(" + Cel.string(flags) + "))")
-                .withMessageExpression("'this pod starts Claude Code in " + what + ", which tier ' + variables.tier"
-                        + " + ' disables (policy ' + variables." + lockers + ".join(', ') + '); remove the flag'")
-                .withReason("Forbidden")
-                .build();
+    /**
+     * Nobody but the operator (and the break-glass groups) creates a map under a rendered map's name: the operator
+     * would otherwise find, and adopt, a tenant's map with whatever else it holds.
+     */
+    private Generated reserveConfigMapNames(String operator) {
+        String name = "object.metadata.name";
+        ValidatingAdmissionPolicy policy = base(RESERVE_CONFIG_MAP_NAMES, new MatchResourcesBuilder()
+                .addNewResourceRule().withApiGroups("").withApiVersions("v1").withResources("configmaps")
+                .withOperations("CREATE").endResourceRule().build(), List.of())
+                .addNewMatchCondition().withName("not-the-operator")
+                .withExpression("request.userInfo.username != " + Cel.string(operator)).endMatchCondition()
+                .addNewMatchCondition().withName("not-break-glass")
+                .withExpression("!(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in "
+                        + Cel.list(config.breakGlassGroups()) + "))").endMatchCondition()
+                .addToValidations(new ValidationBuilder()
+                        .withExpression("!(" + name + " == " + Cel.string(config.configMapName()) + " || " + name + ".startsWith("
+                                + Cel.string(ApiConstants.SESSION_CONFIG_MAP_PREFIX) + "))")
+                        .withMessageExpression("'the ConfigMap name ' + " + name + " + ' is reserved for the managed Claude Code settings "
+                                + "agent-policy-operator renders (" + config.configMapName() + ", " + ApiConstants.SESSION_CONFIG_MAP_PREFIX
+                                + "<session>): choose another name (admission policy " + RESERVE_CONFIG_MAP_NAMES + ")'")
+                        .withReason("Forbidden").build())
+                .endSpec().build();
+        return new Generated(policy, binding(policy, "Deny"));
+    }
+
+    /** Groups allowed past the tenant guards: break-glass and trusted. */
+    private List<String> privilegedGroups() {
+        return java.util.stream.Stream.concat(config.breakGlassGroups().stream(), config.trustedGroups().stream()).distinct().toList();
     }
 
     /**
@@ -202,8 +301,7 @@ public class AdmissionPolicies {
                 .withExpression("!(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in "
                         + Cel.list(config.breakGlassGroups()) + "))").endMatchCondition()
                 .addNewMatchCondition().withName("not-a-kubernetes-controller")
-                .withExpression("!request.userInfo.username.startsWith('system:serviceaccount:kube-system:') "
-                        + "&& request.userInfo.username != 'system:kube-controller-manager'").endMatchCondition()
+                .withExpression("!(request.userInfo.username in " + Cel.list(KubernetesControllers.CLEANUP) + ")").endMatchCondition()
                 .addToValidations(new ValidationBuilder()
                         .withExpression("false")
                         .withMessageExpression("'ConfigMap ' + oldObject.metadata.namespace + '/' + oldObject.metadata.name"
@@ -234,6 +332,24 @@ public class AdmissionPolicies {
         return variables;
     }
 
+    /**
+     * What a namespace's tier makes of its pods: tiered (labelled), governed (some policy renders its map, so pods get
+     * it injected), the matching policies' names, and the modes a pod without a session may launch in: the allowed
+     * set, plan where no policy matches (an unknown tier never opens admission).
+     */
+    private List<Variable> namespaceVariables(List<PolicyFacts> facts) {
+        String matched = matchedWhere(facts, f -> true);
+        String allowedByAll = Cel.list(java.util.Arrays.stream(PermissionMode.values()).map(PermissionMode::value).toList())
+                + ".filter(m, " + Cel.and(java.util.stream.IntStream.range(0, facts.size()).mapToObj(i -> "!variables.p" + i + " || m in "
+                        + Cel.list(facts.get(i).allowed().stream().map(PermissionMode::value).toList())).toList()) + ")";
+        return List.of(
+                variable("tiered", Cel.hasNamespaceLabel(config.tierLabel())),
+                variable("governed", "variables.tiered && (" + matched + ")"),
+                variable("policies", namesWhere(facts, i -> "true") + ".join(', ')"),
+                variable("allowedByAll", allowedByAll),
+                variable("namespaceModes", "variables.governed && size(variables.allowedByAll) > 0 ? variables.allowedByAll : ['plan']"));
+    }
+
     /** True when a matching policy has the property. */
     private static String matchedWhere(List<PolicyFacts> facts, Predicate<PolicyFacts> property) {
         List<String> terms = new ArrayList<>();
@@ -262,7 +378,7 @@ public class AdmissionPolicies {
                 .build();
     }
 
-    private static ValidatingAdmissionPolicyBuilder.SpecNested<ValidatingAdmissionPolicyBuilder> base(String name,
+    static ValidatingAdmissionPolicyBuilder.SpecNested<ValidatingAdmissionPolicyBuilder> base(String name,
             MatchResources match, List<Variable> variables) {
         return new ValidatingAdmissionPolicyBuilder()
                 .withNewMetadata().withName(name)
@@ -271,7 +387,7 @@ public class AdmissionPolicies {
                 .withNewSpec().withFailurePolicy("Fail").withMatchConstraints(match).withVariables(variables);
     }
 
-    private static ValidatingAdmissionPolicyBinding binding(ValidatingAdmissionPolicy policy, String action) {
+    static ValidatingAdmissionPolicyBinding binding(ValidatingAdmissionPolicy policy, String action) {
         return new ValidatingAdmissionPolicyBindingBuilder()
                 .withNewMetadata().withName(policy.getMetadata().getName())
                 .addToLabels(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE)
@@ -280,7 +396,7 @@ public class AdmissionPolicies {
                 .build();
     }
 
-    private static Variable variable(String name, String expression) {
+    static Variable variable(String name, String expression) {
         return new Variable(expression, name);
     }
 }

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,6 +40,13 @@ public class AdmissionPolicyBootstrap {
                     client.resource(generated.policy()).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
                     client.resource(generated.binding()).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
                     LOG.infof("created admission policy %s", generated.name());
+                }
+                for (GenericKubernetesResource companion : generated.alongside()) {
+                    if (client.genericKubernetesResources(companion.getApiVersion(), companion.getKind())
+                            .withName(companion.getMetadata().getName()).get() == null) {
+                        client.resource(companion).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
+                        LOG.infof("created %s %s", companion.getKind(), companion.getMetadata().getName());
+                    }
                 }
             }
         } catch (KubernetesClientException e) {

@@ -12,6 +12,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.PolicyChanges;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
@@ -48,6 +49,7 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
 
     private InformerEventSource<PermissionPolicy, ValidatingAdmissionPolicy> policies;
     private InformerEventSource<ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicy> bindings;
+    private List<InformerEventSource<GenericKubernetesResource, ValidatingAdmissionPolicy>> alongside;
 
     @Override
     public List<EventSource<?, ValidatingAdmissionPolicy>> prepareEventSources(EventSourceContext<ValidatingAdmissionPolicy> context) {
@@ -63,7 +65,17 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
                         .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(binding -> Set.of(new ResourceID(binding.getMetadata().getName())))
                         .build(), context);
-        return List.of(policies, bindings);
+        // The mutating policy and its binding: an edit or deletion of either puts it back.
+        alongside = java.util.stream.Stream.of(SettingsInjection.POLICY_KIND, SettingsInjection.BINDING_KIND)
+                .map(kind -> new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ValidatingAdmissionPolicy.class)
+                        .withName("admission-" + kind.getKind().toLowerCase(java.util.Locale.ROOT))
+                        .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(resource -> everyGenerated)
+                        .build(), context))
+                .toList();
+        List<EventSource<?, ValidatingAdmissionPolicy>> sources = new java.util.ArrayList<>(List.of(policies, bindings));
+        sources.addAll(alongside);
+        return sources;
     }
 
     @Override
@@ -78,6 +90,12 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
         }
         applyIfChanged(actual, desired.get().policy());
         applyIfChanged(bindings.get(new ResourceID(name)).orElse(null), desired.get().binding());
+        for (GenericKubernetesResource wanted : desired.get().alongside()) {
+            GenericKubernetesResource current = alongside.stream()
+                    .flatMap(source -> source.get(new ResourceID(wanted.getMetadata().getName())).stream())
+                    .filter(found -> found.getKind().equals(wanted.getKind())).findFirst().orElse(null);
+            applyIfChanged(current, wanted);
+        }
         return UpdateControl.noUpdate();
     }
 
@@ -91,6 +109,9 @@ public class AdmissionPolicyReconciler implements Reconciler<ValidatingAdmission
     }
 
     private static Object specOf(HasMetadata resource) {
+        if (resource instanceof GenericKubernetesResource generic) {
+            return generic.getAdditionalProperties().get("spec");
+        }
         return resource instanceof ValidatingAdmissionPolicy policy ? policy.getSpec()
                 : ((ValidatingAdmissionPolicyBinding) resource).getSpec();
     }

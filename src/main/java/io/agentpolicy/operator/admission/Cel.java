@@ -12,6 +12,9 @@ final class Cel {
     private Cel() {
     }
 
+    /** True for a request that adds ephemeral containers to a running pod (request.subResource is absent otherwise). */
+    static final String EPHEMERAL_CONTAINERS_UPDATE = "(has(request.subResource) && request.subResource == 'ephemeralcontainers')";
+
     /** A CEL string literal. */
     static String string(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";

@@ -112,7 +112,7 @@ public final class PodComplianceCheck {
         return all;
     }
 
-    /** command and args as one line, so both `[claude, --flag]` and `[sh, -c, "claude --flag"]` are seen. */
+    /** command and args as one line without shell quoting, so `[claude, --flag]` and `[sh, -c, "claude '--flag'"]` are seen. */
     static String commandLine(Container container) {
         List<String> words = new ArrayList<>();
         if (container.getCommand() != null) {
@@ -121,6 +121,6 @@ public final class PodComplianceCheck {
         if (container.getArgs() != null) {
             words.addAll(container.getArgs());
         }
-        return String.join(" ", words);
+        return LockedModeFlags.normalize(String.join(" ", words));
     }
 }

@@ -1,15 +1,49 @@
 package io.agentpolicy.operator.support;
 
+import io.agentpolicy.api.PermissionMode;
+
 /**
- * The Claude Code command-line flags that start it in a mode a lock can forbid, as regular expressions over a
- * container's command and args joined by spaces (so `sh -c "claude --flag"` is seen too). One definition serves
- * both the pod compliance check (Java) and the generated pod admission policy (CEL, RE2): both dialects read it
- * the same way.
+ * The Claude Code command-line flags that start it in a mode, as regular expressions over a container's command
+ * and args joined by spaces with quotes and backslashes removed ({@link #normalize}), so `sh -c "claude
+ * --permission-mode 'acceptEdits'"` and `--permission-mode=acceptEdits` are seen too. One definition serves both
+ * the pod compliance check (Java) and the generated pod admission policies (CEL, RE2): both dialects read it the
+ * same way, and CEL strips the same characters.
  */
 public final class LockedModeFlags {
-    public static final String BYPASS = "(^|\\s)(--dangerously-skip-permissions|--permission-mode(=|\\s+)bypassPermissions)(\\s|$)";
-    public static final String AUTO = "(^|\\s)(--enable-auto-mode|--permission-mode(=|\\s+)auto)(\\s|$)";
+    /** Characters a shell removes while reading a word (quotes, escapes); removed before matching. */
+    public static final String SHELL_QUOTING = "'\"\\";
+    public static final String BYPASS = forMode(PermissionMode.BYPASS_PERMISSIONS);
+    public static final String AUTO = forMode(PermissionMode.AUTO);
+
+    /** Where a flag starts and ends: whitespace or a shell operator (`claude --flag;echo`, `(claude --flag)`). */
+    private static final String BEFORE = "(^|[\\s;&|(])";
+    private static final String AFTER = "($|[\\s;&|)])";
 
     private LockedModeFlags() {
+    }
+
+    /** The flags that start Claude Code in this mode (or, for bypassPermissions, make it reachable). */
+    public static String forMode(PermissionMode mode) {
+        String permissionMode = "--permission-mode(=|\\s+)" + mode.value();
+        String alternatives = switch (mode) {
+            case BYPASS_PERMISSIONS -> "--dangerously-skip-permissions|--allow-dangerously-skip-permissions|" + permissionMode;
+            case AUTO -> "--enable-auto-mode|" + permissionMode;
+            default -> permissionMode;
+        };
+        return BEFORE + "(" + alternatives + ")" + AFTER;
+    }
+
+    /** How a user would recognise the flag in a message. */
+    public static String describe(PermissionMode mode) {
+        return switch (mode) {
+            case BYPASS_PERMISSIONS -> "--dangerously-skip-permissions, --allow-dangerously-skip-permissions or --permission-mode bypassPermissions";
+            case AUTO -> "--enable-auto-mode or --permission-mode auto";
+            default -> "--permission-mode " + mode.value();
+        };
+    }
+
+    /** The command line as the patterns expect it: shell quoting removed. */
+    public static String normalize(String commandLine) {
+        return commandLine.replaceAll("['\"\\\\]", "");
     }
 }
