@@ -45,7 +45,9 @@ public class EventRecorder {
         InvalidSpec(true),
         OverrideActivated(true),
         OverrideExpired(false),
-        PodNonCompliant(true);
+        PodNonCompliant(true),
+        /** A generated admission policy or binding was deleted or changed by hand and has been put back. */
+        AdmissionPolicyRestored(true);
 
         private final boolean warning;
 
