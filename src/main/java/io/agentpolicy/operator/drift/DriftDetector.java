@@ -59,7 +59,7 @@ public final class DriftDetector {
 
     /**
      * What the map holds beyond, or instead of, the operator's own keys, labels and annotations: extra or missing
-     * labels, annotations the operator does not write, a finalizer, immutability, data keys other than
+     * labels (or another managed-by value), annotations the operator does not write, a finalizer, immutability, data keys other than
      * managed-settings.json or binary data. A map someone else created under the rendered name shows all of these.
      */
     static List<String> foreignContent(ConfigMap actual, ConfigMap desired) {
@@ -67,8 +67,9 @@ public final class DriftDetector {
         Map<String, String> annotations = orEmpty(actual.getMetadata().getAnnotations());
         Map<String, String> data = orEmpty(actual.getData());
         List<String> paths = new ArrayList<>();
-        if (!labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-                || !labels.keySet().equals(desired.getMetadata().getLabels().keySet())) {
+        // The tier label's value follows the namespace: another value is a re-render, not someone else's label.
+        if (!labels.keySet().equals(desired.getMetadata().getLabels().keySet())
+                || !ApiConstants.MANAGED_BY_VALUE.equals(labels.get(ApiConstants.MANAGED_BY_LABEL))) {
             paths.add("metadata.labels");
         }
         if (!desired.getMetadata().getAnnotations().keySet().containsAll(annotations.keySet())) {
