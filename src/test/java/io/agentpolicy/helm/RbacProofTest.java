@@ -254,6 +254,7 @@ class RbacProofTest {
         });
         await().atMost(WITHIN).untilAsserted(() -> {
             ConfigMap map = configMap(admin, namespace, "agent-managed-settings");
+            assertThat(map).as("the map, deleted and created anew").isNotNull();
             assertThat(map.getData()).containsOnlyKeys(ApiConstants.SETTINGS_KEY);
             assertThat(map.getMetadata().getFinalizers()).isNullOrEmpty();
         });

@@ -19,11 +19,16 @@ import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.DriftEntry;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBindingBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,6 +62,60 @@ class AdoptionTest {
     @Test
     void anImmutablePreCreatedMapIsReplacedToo() {
         adoptAndCheck(true, false);
+    }
+
+    /**
+     * When the API server refuses the takeover (here another admission policy guards the tenant's map), the policy is
+     * Stalled with the API server's reason and the drift stays uncorrected; once the refusal is gone the map is taken over.
+     */
+    @Test
+    void aTakeoverTheApiServerRefusesStallsThePolicyWithTheReason() {
+        String lock = unique("lock");
+        String guard = unique("tenant-guard");
+        client.resource(new ValidatingAdmissionPolicyBuilder().withNewMetadata().withName(guard).endMetadata().withNewSpec()
+                .withFailurePolicy("Fail").withNewMatchConstraints().addNewResourceRule().withApiGroups("").withApiVersions("v1")
+                .withOperations("UPDATE", "DELETE").withResources("configmaps").endResourceRule().endMatchConstraints()
+                .addNewValidation().withExpression("!has(oldObject.metadata.labels) || oldObject.metadata.labels[?'tenant.example.com/lock']"
+                        + ".orValue('') != '" + lock + "'").withMessage("locked by the tenant's own admission policy").endValidation()
+                .endSpec().build()).create();
+        client.resource(new ValidatingAdmissionPolicyBindingBuilder().withNewMetadata().withName(guard).endMetadata().withNewSpec()
+                .withPolicyName(guard).withValidationActions("Deny").endSpec().build()).create();
+
+        String tier = unique("refused");
+        String policy = unique("refused-policy");
+        applyPolicy(client, policy, "tiers: [" + tier + "]\nmodes: {default: plan}");
+        String namespace = createNamespace(client, unique("refused"), NamespaceBaselineTest.TIER_LABEL, null).getMetadata().getName();
+        client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata().withName(MAP)
+                .addToLabels("tenant.example.com/lock", lock).endMetadata()
+                .addToData("managed-mcp.json", "{\"mcpServers\": {\"tenant\": {\"command\": \"/bin/sh\"}}}").build()).create();
+        // Admission policies take effect a moment after they are stored.
+        await().atMost(WITHIN).until(() -> Kubectl.run(null, "label", "configmap", MAP, "-n", namespace, "probe=1", "--dry-run=server")
+                .stderr().contains("locked by the tenant"));
+
+        client.namespaces().withName(namespace).edit(ns -> {
+            ns.getMetadata().getLabels().put(NamespaceBaselineTest.TIER_LABEL, tier);
+            return ns;
+        });
+        await().atMost(WITHIN).untilAsserted(() -> {
+            PermissionPolicy status = client.resources(PermissionPolicy.class).withName(policy).get();
+            io.agentpolicy.api.Condition stalled = Conditions.find(status.getStatus().getConditions(), Conditions.STALLED);
+            assertThat(stalled.getStatus()).isEqualTo("True");
+            assertThat(stalled.getReason()).isEqualTo("WriteRefused");
+            assertThat(stalled.getMessage()).contains("ConfigMap " + namespace + "/" + MAP + " cannot be written",
+                    "locked by the tenant's own admission policy");
+            assertThat(Conditions.isTrue(status.getStatus().getConditions(), Conditions.READY)).isFalse();
+        });
+        assertThat(configMap(client, namespace, MAP).getData()).containsKey("managed-mcp.json");
+
+        client.resources(ValidatingAdmissionPolicyBinding.class).withName(guard).delete();
+        await().atMost(WITHIN).untilAsserted(() -> {
+            assertThat(configMap(client, namespace, MAP).getData()).containsOnlyKeys(ApiConstants.SETTINGS_KEY);
+            PermissionPolicy status = client.resources(PermissionPolicy.class).withName(policy).get();
+            assertThat(Conditions.isTrue(status.getStatus().getConditions(), Conditions.STALLED)).isFalse();
+            assertThat(Conditions.isTrue(status.getStatus().getConditions(), Conditions.READY)).isTrue();
+            assertThat(latestDrift(client, policy).getCorrected()).isTrue();
+        });
+        client.resources(ValidatingAdmissionPolicy.class).withName(guard).delete();
     }
 
     private void adoptAndCheck(boolean immutable, boolean labelledAsManaged) {

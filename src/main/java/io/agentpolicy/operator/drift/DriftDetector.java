@@ -56,7 +56,7 @@ public final class DriftDetector {
 
     /**
      * What the map holds beyond, or instead of, the operator's own keys, labels and annotations: extra or missing
-     * labels, annotations the operator does not write, a finalizer, immutability, data keys other than
+     * labels (or another managed-by value), annotations the operator does not write, a finalizer, immutability, data keys other than
      * managed-settings.json or binary data. A map someone else created under the rendered name shows all of these.
      */
     static List<String> foreignContent(ConfigMap actual, ConfigMap desired) {
