@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.engine.Sha256;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 
@@ -19,7 +20,7 @@ class DriftDetectorTest {
                 .withResourceVersion("7")
                 .addToLabels(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE)
                 .addToLabels(ApiConstants.DEFAULT_TIER_LABEL, "1")
-                .addToAnnotations(ApiConstants.SETTINGS_HASH_ANNOTATION, DriftDetector.sha256(SETTINGS))
+                .addToAnnotations(ApiConstants.SETTINGS_HASH_ANNOTATION, Sha256.settingsHash(SETTINGS))
                 .addToAnnotations(ApiConstants.POLICIES_ANNOTATION, "tier-1")
                 .endMetadata().addToData(ApiConstants.SETTINGS_KEY, SETTINGS).build();
     }
