@@ -187,6 +187,11 @@ class AgentPodAdmissionTest {
             assertThat(result.stderr()).contains("Warning:", c.warning(), "tier " + AUDITED_TIER,
                     "admitted because enforcement is Audit; the violation is reported");
         }
+        // ...and reported: the session counts its admitted pod as non-compliant.
+        await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> assertThat(client.resources(AgentSession.class).inNamespace(audited)
+                .withName(PLAN_SESSION).get().getStatus().getPods().getViolations()).extracting("pod", "container", "problem")
+                .contains(org.assertj.core.groups.Tuple.tuple("eager", "claude", "starts Claude Code in acceptEdits, above this session's "
+                        + "effective mode plan")));
     }
 
     @Test

@@ -12,8 +12,6 @@ import io.agentpolicy.api.PermissionMode;
 public final class LockedModeFlags {
     /** Characters a shell removes while reading a word (quotes, escapes); removed before matching. */
     public static final String SHELL_QUOTING = "'\"\\";
-    public static final String BYPASS = forMode(PermissionMode.BYPASS_PERMISSIONS);
-    public static final String AUTO = forMode(PermissionMode.AUTO);
 
     /** Where a flag starts and ends: whitespace or a shell operator (`claude --flag;echo`, `(claude --flag)`). */
     private static final String BEFORE = "(^|[\\s;&|(])";
