@@ -152,6 +152,8 @@ class AgentPodAdmissionTest {
                     + "effective mode of AgentSession " + PLAN_SESSION + " (plan, tier " + ENFORCED_TIER + ", admission policy "
                     + "agentpolicy.io-session-pods): remove the flag, or request the mode in the session");
         }
+        Kubectl.Result alias = Kubectl.apply(pod(enforced, "manual", PLAN_SESSION, "[claude, --permission-mode, manual]"), ALICE);
+        assertThat(alias.stderr()).as("manual is Claude Code's alias of default").contains("container claude passes --permission-mode default");
         assertThat(Kubectl.apply(pod(enforced, "planner", PLAN_SESSION, "[claude, --permission-mode, plan]"), ALICE).succeeded()).isTrue();
     }
 
