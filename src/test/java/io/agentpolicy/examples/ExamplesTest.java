@@ -51,7 +51,7 @@ class ExamplesTest {
     static final Duration WITHIN = Duration.ofSeconds(30);
     static final String LOCKDOWN = "emergency/tier-2-lockdown.yaml";
     static final String AGENT_POD = "pods/agent-pod.yaml";
-    static final String REFUSED_POD = "pods/refused-pod.yaml";
+    static final String REFUSED_POD = "refused/pod-above-its-session.yaml";
     static final List<String> APPLIED_DIRECTLY = List.of("kustomization.yaml", AGENT_POD, REFUSED_POD, "argocd/argocd-cm.yaml");
     static final List<String> DRY_RUN = List.of("argocd/application.yaml", "flux/gitrepository.yaml", "flux/kustomization.yaml");
     static final List<String> HEALTH_CHECKS = List.of("argocd/health/agentpolicy.io/PermissionPolicy/health.lua",

@@ -152,6 +152,8 @@ class AgentPodAdmissionTest {
                     + "effective mode of AgentSession " + PLAN_SESSION + " (plan, tier " + ENFORCED_TIER + ", admission policy "
                     + "agentpolicy.io-session-pods): remove the flag, or request the mode in the session");
         }
+        Kubectl.Result alias = Kubectl.apply(pod(enforced, "manual", PLAN_SESSION, "[claude, --permission-mode, manual]"), ALICE);
+        assertThat(alias.stderr()).as("manual is Claude Code's alias of default").contains("container claude passes --permission-mode default");
         assertThat(Kubectl.apply(pod(enforced, "planner", PLAN_SESSION, "[claude, --permission-mode, plan]"), ALICE).succeeded()).isTrue();
     }
 
@@ -187,6 +189,11 @@ class AgentPodAdmissionTest {
             assertThat(result.stderr()).contains("Warning:", c.warning(), "tier " + AUDITED_TIER,
                     "admitted because enforcement is Audit; the violation is reported");
         }
+        // ...and reported: the session counts its admitted pod as non-compliant.
+        await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> assertThat(client.resources(AgentSession.class).inNamespace(audited)
+                .withName(PLAN_SESSION).get().getStatus().getPods().getViolations()).extracting("pod", "container", "problem")
+                .contains(org.assertj.core.groups.Tuple.tuple("eager", "claude", "starts Claude Code in acceptEdits, above this session's "
+                        + "effective mode plan")));
     }
 
     @Test

@@ -232,7 +232,7 @@ class SessionLifecycleTest {
             assertThat(session.getStatus().getPods().getNonCompliant()).isEqualTo(1);
             assertThat(session.getStatus().getPods().getViolations()).extracting("problem").containsExactlyInAnyOrder(
                     "does not mount ConfigMap agent-session-agent at /etc/claude-code",
-                    "starts Claude Code in bypassPermissions, which this session's settings lock out");
+                    "starts Claude Code in bypassPermissions, above this session's effective mode default");
             assertThat(eventReasons(namespace, "agent")).contains("PodNonCompliant");
         });
     }

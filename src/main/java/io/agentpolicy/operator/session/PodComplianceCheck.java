@@ -1,7 +1,10 @@
 package io.agentpolicy.operator.session;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,15 +22,18 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 
 /**
  * Whether a session's pods run Claude Code under the session's managed settings: the session map is mounted at
- * /etc/claude-code (or its file via subPath) and no container passes a flag for a mode the session's file locks.
+ * /etc/claude-code (or its file via subPath, for pods of old), nothing else is mounted there, and no container
+ * passes a flag for a mode above the session's effective mode. Admission refuses all this for new pods under
+ * Enforce; these counts report what Audit let through and pods admitted before a policy changed.
  *
  * <p>The pods come from a cache that keeps only what this check reads (see {@code LeanCaches.agentPods}): a new
  * field read here must be kept there too.
  */
 public final class PodComplianceCheck {
-    /** Command-line flags that start Claude Code in bypassPermissions or auto mode, per locked mode. */
-    static final Pattern BYPASS_FLAGS = Pattern.compile(LockedModeFlags.BYPASS);
-    static final Pattern AUTO_FLAGS = Pattern.compile(LockedModeFlags.AUTO);
+    /** Per mode, the command-line flags that start Claude Code in it. */
+    private static final Map<PermissionMode, Pattern> FLAGS = Arrays.stream(PermissionMode.values())
+            .collect(Collectors.toUnmodifiableMap(mode -> mode, mode -> Pattern.compile(LockedModeFlags.forMode(mode))));
+    private static final Path DIRECTORY = Path.of(ApiConstants.MOUNT_DIRECTORY);
 
     private PodComplianceCheck() {
     }
@@ -64,24 +70,44 @@ public final class PodComplianceCheck {
         } else if (!mountsSettings(pod, sessionMap)) {
             problems.add(new PodViolation(name, null, "does not mount ConfigMap " + sessionMap + " at " + ApiConstants.MOUNT_DIRECTORY));
         }
+        Set<String> sessionVolumes = sessionMap == null ? Set.of() : volumesOf(pod, sessionMap);
         for (Container container : containers(pod)) {
             String commandLine = commandLine(container);
-            if (effectiveMode != PermissionMode.BYPASS_PERMISSIONS && BYPASS_FLAGS.matcher(commandLine).find()) {
-                problems.add(new PodViolation(name, container.getName(),
-                        "starts Claude Code in bypassPermissions, which this session's settings lock out"));
+            for (PermissionMode mode : PermissionMode.values()) {
+                // A session without a mode has no map: its pods cannot start, which the problem above says.
+                if (effectiveMode != null && mode.isAbove(effectiveMode) && FLAGS.get(mode).matcher(commandLine).find()) {
+                    problems.add(new PodViolation(name, container.getName(),
+                            "starts Claude Code in " + mode.value() + ", above this session's effective mode " + effectiveMode.value()));
+                }
             }
-            if (effectiveMode != PermissionMode.AUTO && AUTO_FLAGS.matcher(commandLine).find()) {
-                problems.add(new PodViolation(name, container.getName(),
-                        "starts Claude Code in auto mode, which this session's settings lock out"));
+            if (container.getVolumeMounts() != null) {
+                container.getVolumeMounts().stream().filter(m -> overridesSettings(m, sessionVolumes)).forEach(m -> problems.add(
+                        new PodViolation(name, container.getName(), "mounts volume " + m.getName() + " at " + m.getMountPath()
+                                + ", which Claude Code reads besides (or instead of) the session's settings")));
             }
         }
         return problems;
     }
 
-    private static boolean mountsSettings(Pod pod, String sessionMap) {
-        Set<String> volumes = pod.getSpec().getVolumes() == null ? Set.of() : pod.getSpec().getVolumes().stream()
-                .filter(v -> v.getConfigMap() != null && sessionMap.equals(v.getConfigMap().getName()))
+    /**
+     * A mount at or below /etc/claude-code other than the session map mounted whole at the directory: a drop-in
+     * (merged after the operator's file), another map, or a subPath copy that never sees a lockdown.
+     */
+    private static boolean overridesSettings(VolumeMount mount, Set<String> sessionVolumes) {
+        Path path = Path.of(mount.getMountPath()).normalize();
+        boolean whole = (mount.getSubPath() == null || mount.getSubPath().isEmpty())
+                && (mount.getSubPathExpr() == null || mount.getSubPathExpr().isEmpty());
+        return path.startsWith(DIRECTORY) && !(path.equals(DIRECTORY) && whole && sessionVolumes.contains(mount.getName()));
+    }
+
+    private static Set<String> volumesOf(Pod pod, String configMap) {
+        return pod.getSpec().getVolumes() == null ? Set.of() : pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null && configMap.equals(v.getConfigMap().getName()))
                 .map(Volume::getName).collect(Collectors.toSet());
+    }
+
+    private static boolean mountsSettings(Pod pod, String sessionMap) {
+        Set<String> volumes = volumesOf(pod, sessionMap);
         return containers(pod).stream()
                 .flatMap(c -> c.getVolumeMounts() == null ? Stream.<VolumeMount>empty() : c.getVolumeMounts().stream())
                 .filter(m -> volumes.contains(m.getName()))

@@ -12,8 +12,6 @@ import io.agentpolicy.api.PermissionMode;
 public final class LockedModeFlags {
     /** Characters a shell removes while reading a word (quotes, escapes); removed before matching. */
     public static final String SHELL_QUOTING = "'\"\\";
-    public static final String BYPASS = forMode(PermissionMode.BYPASS_PERMISSIONS);
-    public static final String AUTO = forMode(PermissionMode.AUTO);
 
     /** Where a flag starts and ends: whitespace or a shell operator (`claude --flag;echo`, `(claude --flag)`). */
     private static final String BEFORE = "(^|[\\s;&|(])";
@@ -24,7 +22,9 @@ public final class LockedModeFlags {
 
     /** The flags that start Claude Code in this mode (or, for bypassPermissions, make it reachable). */
     public static String forMode(PermissionMode mode) {
-        String permissionMode = "--permission-mode(=|\\s+)" + mode.value();
+        // manual is Claude Code's alias of default (2.1.200+).
+        String value = mode == PermissionMode.DEFAULT ? "(default|manual)" : mode.value();
+        String permissionMode = "--permission-mode(=|\\s+)" + value;
         String alternatives = switch (mode) {
             case BYPASS_PERMISSIONS -> "--dangerously-skip-permissions|--allow-dangerously-skip-permissions|" + permissionMode;
             case AUTO -> "--enable-auto-mode|" + permissionMode;
