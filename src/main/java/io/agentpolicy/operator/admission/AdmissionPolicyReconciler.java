@@ -97,13 +97,9 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
                 .withSecondaryToPrimaryMapper(policy -> primary)
                 .build(), context);
         generated = new ArrayList<>();
-        for (Class<? extends HasMetadata> kind : List.of(ValidatingAdmissionPolicy.class, ValidatingAdmissionPolicyBinding.class)) {
-            generated.add(generatedObjects(InformerEventSourceConfiguration.from(kind, CustomResourceDefinition.class), kind.getSimpleName(),
-                    primary, context));
-        }
-        for (var kind : List.of(SettingsInjection.POLICY_KIND, SettingsInjection.BINDING_KIND)) {
-            generated.add(generatedObjects(InformerEventSourceConfiguration.from(kind, CustomResourceDefinition.class), kind.getKind(),
-                    primary, context));
+        for (Class<? extends HasMetadata> kind : List.of(ValidatingAdmissionPolicy.class, ValidatingAdmissionPolicyBinding.class,
+                MutatingAdmissionPolicyKinds.Policy.class, MutatingAdmissionPolicyKinds.Binding.class)) {
+            generated.add(generatedObjects(kind, primary, context));
         }
         List<EventSource<?, CustomResourceDefinition>> sources = new ArrayList<>(List.of(policies));
         sources.addAll(generated);
@@ -111,9 +107,9 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
     }
 
     private static <R extends HasMetadata> InformerEventSource<R, CustomResourceDefinition> generatedObjects(
-            InformerEventSourceConfiguration.Builder<R> builder, String kind, Set<ResourceID> primary,
-            EventSourceContext<CustomResourceDefinition> context) {
-        return new InformerEventSource<>(builder.withName("admission-" + kind.toLowerCase(Locale.ROOT))
+            Class<R> kind, Set<ResourceID> primary, EventSourceContext<CustomResourceDefinition> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, CustomResourceDefinition.class)
+                .withName("admission-" + HasMetadata.getKind(kind).toLowerCase(Locale.ROOT))
                 .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(resource -> primary)
                 .build(), context);
@@ -168,6 +164,12 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
     private static Object specOf(HasMetadata resource) {
         if (resource instanceof GenericKubernetesResource generic) {
             return generic.getAdditionalProperties().get("spec");
+        }
+        if (resource instanceof MutatingAdmissionPolicyKinds.Policy policy) {
+            return policy.getSpec();
+        }
+        if (resource instanceof MutatingAdmissionPolicyKinds.Binding binding) {
+            return binding.getSpec();
         }
         return resource instanceof ValidatingAdmissionPolicy policy ? policy.getSpec()
                 : ((ValidatingAdmissionPolicyBinding) resource).getSpec();

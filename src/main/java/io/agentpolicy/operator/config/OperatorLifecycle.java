@@ -1,0 +1,81 @@
+package io.agentpolicy.operator.config;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts the operator in the background once the application is up, and stops it on shutdown
+ * (quarkus.operator-sdk.start-operator=false). QOSDK's own start runs inside the startup event and waits for every
+ * informer: with the API server unreachable the process sat there for minutes with no HTTP listener, so no probe or
+ * metric could say why. Here the HTTP endpoints answer at once, liveness is up, readiness stays down until the
+ * operator has started and its informers are healthy, and the start waits for the API server with backoff instead
+ * of failing on it (a start-up error that would otherwise end the process, e.g. the lease access check).
+ */
+@ApplicationScoped
+public class OperatorLifecycle {
+    private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    Operator operator;
+
+    @Inject
+    KubernetesClient client;
+
+    private volatile Thread starter;
+
+    void onStart(@Observes StartupEvent event) {
+        // Creates the operator (registers the reconcilers) now rather than at the first readiness probe.
+        operator.getRegisteredControllersNumber();
+        starter = new Thread(this::startWhenTheApiServerAnswers, "operator-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (starter != null) {
+            starter.interrupt();
+        }
+        operator.stop();
+    }
+
+    private void startWhenTheApiServerAnswers() {
+        Duration wait = Duration.ofSeconds(1);
+        while (!reachable()) {
+            LOG.warnf("the API server does not answer; the operator starts when it does (next try in %d s)", wait.toSeconds());
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException stopping) {
+                return;
+            }
+            wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
+        }
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // Not a passing outage (the API server answered just now): a supervisor restart is the way out.
+            LOG.errorf("the operator could not start: %s; exiting", OneLineReconcileErrors.summary(e));
+            System.exit(1);
+        }
+    }
+
+    private boolean reachable() {
+        try {
+            client.getKubernetesVersion();
+            return true;
+        } catch (KubernetesClientException e) {
+            return false;
+        }
+    }
+}
