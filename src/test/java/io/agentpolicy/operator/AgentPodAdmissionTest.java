@@ -212,6 +212,21 @@ class AgentPodAdmissionTest {
     }
 
     @Test
+    void aTierNoPolicyCoversAllowsNoModeFlagButPlanAndInjectsNothing() {
+        String unknownTier = unique("uncovered");
+        String namespace = createNamespace(client, unique("uncovered"), NamespaceBaselineTest.TIER_LABEL, unknownTier).getMetadata().getName();
+        await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> {
+            Kubectl.Result bypass = Kubectl.run(pod(namespace, "uncovered", "", "[claude, --dangerously-skip-permissions]"), "apply", "-f", "-");
+            assertThat(bypass.succeeded()).isFalse();
+            assertThat(bypass.stderr()).contains("container claude passes --dangerously-skip-permissions", "outside the modes tier "
+                    + unknownTier + " allows without a session: plan (policies none");
+        });
+        assertThat(Kubectl.run(pod(namespace, "plain", "", "[claude, --permission-mode, plan]"), "apply", "-f", "-").succeeded()).isTrue();
+        List<Volume> volumes = client.pods().inNamespace(namespace).withName("plain").get().getSpec().getVolumes();
+        assertThat(volumes == null ? List.<Volume>of() : volumes).extracting(Volume::getName).doesNotContain("agentpolicy-managed-settings");
+    }
+
+    @Test
     void anEditOfTheInjectingPolicyIsPutBack() {
         var policies = client.genericKubernetesResources("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy");
         Kubectl.Result edit = Kubectl.run(null, "patch", "mutatingadmissionpolicy", AdmissionPolicies.INJECT_SETTINGS, "--type=merge",
