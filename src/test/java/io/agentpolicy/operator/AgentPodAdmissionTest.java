@@ -152,6 +152,11 @@ class AgentPodAdmissionTest {
                     + "effective mode of AgentSession " + PLAN_SESSION + " (plan, tier " + ENFORCED_TIER + ", admission policy "
                     + "agentpolicy.io-session-pods): remove the flag, or request the mode in the session");
         }
+        for (String command : List.of("[sh, -c, \"claude --permission-mode $MODE\"]", "[claude, --permission-mode, \"$(MODE)\"]")) {
+            Kubectl.Result runTime = Kubectl.apply(pod(enforced, "opaque", PLAN_SESSION, command), ALICE);
+            assertThat(runTime.succeeded()).as(command).isFalse();
+            assertThat(runTime.stderr()).as(command).contains("container claude passes --permission-mode with a value set at run time");
+        }
         Kubectl.Result alias = Kubectl.apply(pod(enforced, "manual", PLAN_SESSION, "[claude, --permission-mode, manual]"), ALICE);
         assertThat(alias.stderr()).as("manual is Claude Code's alias of default").contains("container claude passes --permission-mode default");
         assertThat(Kubectl.apply(pod(enforced, "planner", PLAN_SESSION, "[claude, --permission-mode, plan]"), ALICE).succeeded()).isTrue();
