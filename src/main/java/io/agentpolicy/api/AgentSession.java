@@ -1,5 +1,7 @@
 package io.agentpolicy.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -31,4 +33,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class AgentSession extends CustomResource<AgentSessionSpec, AgentSessionStatus> implements Namespaced {
+
+    /** A spec the model cannot hold is read as an unreadable one, reported on this object (see UnreadableSpec). */
+    @Override
+    @JsonDeserialize(using = UnreadableSpec.ForSession.class)
+    public void setSpec(AgentSessionSpec spec) {
+        super.setSpec(spec);
+    }
 }

@@ -2,8 +2,10 @@ package io.agentpolicy.api;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -11,7 +13,13 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AgentSessionSpec {
+public class AgentSessionSpec implements UnreadableSpec.Tolerant {
+
+    @JsonIgnore
+    private UnreadableSpec.Reason unreadable;
+
+    @JsonIgnore
+    private JsonNode stored;
 
     @Required
     @Size(min = 1, max = 253)
@@ -89,5 +97,21 @@ public class AgentSessionSpec {
 
     public void setExpiresAt(String expiresAt) {
         this.expiresAt = expiresAt;
+    }
+
+    @Override
+    public UnreadableSpec.Reason unreadable() {
+        return unreadable;
+    }
+
+    @Override
+    public JsonNode stored() {
+        return stored;
+    }
+
+    @Override
+    public void markUnreadable(UnreadableSpec.Reason reason, JsonNode stored) {
+        this.unreadable = reason;
+        this.stored = stored;
     }
 }

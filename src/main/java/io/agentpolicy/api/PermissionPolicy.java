@@ -1,5 +1,7 @@
 package io.agentpolicy.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -28,4 +30,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class PermissionPolicy extends CustomResource<PermissionPolicySpec, PermissionPolicyStatus> {
+
+    /** A spec the model cannot hold is read as an unreadable one, reported on this object (see UnreadableSpec). */
+    @Override
+    @JsonDeserialize(using = UnreadableSpec.ForPolicy.class)
+    public void setSpec(PermissionPolicySpec spec) {
+        super.setSpec(spec);
+    }
 }

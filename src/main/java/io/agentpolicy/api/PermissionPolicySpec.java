@@ -2,12 +2,15 @@ package io.agentpolicy.api;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -15,7 +18,13 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.tiers) && size(self.tiers) > 0) || has(self.namespaceSelector)",
         message = "set spec.tiers, spec.namespaceSelector or both: a policy must say which namespaces it governs")
-public class PermissionPolicySpec {
+public class PermissionPolicySpec implements UnreadableSpec.Tolerant {
+
+    @JsonIgnore
+    private UnreadableSpec.Reason unreadable;
+
+    @JsonIgnore
+    private JsonNode stored;
 
     @Size(max = 32)
     @ValidationRule(value = "self.all(t, size(t) > 0 && size(t) <= 63)", message = "each tier must be 1 to 63 characters long")
@@ -28,8 +37,10 @@ public class PermissionPolicySpec {
     private LabelSelector namespaceSelector;
 
     @Default("0")
+    @Min(Integer.MIN_VALUE)
+    @Max(Integer.MAX_VALUE)
     @JsonPropertyDescription("Decides scalar conflicts in settings between policies that match the same namespace: the higher "
-            + "priority wins, at equal priority the policy whose name sorts first.")
+            + "priority wins, at equal priority the policy whose name sorts first. A 32-bit integer.")
     private Integer priority;
 
     @JsonPropertyDescription("Enforce reverts drift and denies or downgrades at admission; Audit decides and reports but never "
@@ -138,5 +149,21 @@ public class PermissionPolicySpec {
 
     public void setSettings(JsonNode settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public UnreadableSpec.Reason unreadable() {
+        return unreadable;
+    }
+
+    @Override
+    public JsonNode stored() {
+        return stored;
+    }
+
+    @Override
+    public void markUnreadable(UnreadableSpec.Reason reason, JsonNode stored) {
+        this.unreadable = reason;
+        this.stored = stored;
     }
 }

@@ -6,6 +6,9 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PermissionPolicyStatus {
 
@@ -16,9 +19,13 @@ public class PermissionPolicyStatus {
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("How many tiered namespaces this policy matches.")
+    @Min(0)
+    @Max(Integer.MAX_VALUE)
     private Integer matchedNamespaces;
 
     @JsonPropertyDescription("How many of them hold the desired managed-settings ConfigMap.")
+    @Min(0)
+    @Max(Integer.MAX_VALUE)
     private Integer renderedNamespaces;
 
     @JsonPropertyDescription("Changes made to rendered ConfigMaps behind the operator's back.")

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
                 "Validate every PermissionPolicy and AgentSession in the files and directories: YAML, the CRD schema and "
                         + "its CEL rules, the operator's own validation (rule grammar, settings keys and types, mode locks), "
-                        + "names defined twice, and merge conflicts between policies that would govern the same namespace.",
+                        + "names defined twice, merge conflicts between policies that would govern the same namespace, and "
+                        + "session task types that differ from a policy's taskOverrides only in case.",
                 "Namespace manifests among the inputs are used to evaluate namespaceSelectors; other kinds are skipped "
                         + "with a warning. Merge conflicts are warnings: the operator reports them but still renders." },
         footerHeading = "%nExamples:%n",
@@ -65,6 +66,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         List<Diagnostic> findings = new ArrayList<>(checked.diagnostics());
         findings.addAll(new ConflictFinder(engine.config(), now).find(checked));
+        findings.addAll(TaskTypeSpellings.find(checked));
         findings = Diagnostic.sortedByPlace(findings, checked.files());
 
         Map<String, Object> counts = new LinkedHashMap<>();

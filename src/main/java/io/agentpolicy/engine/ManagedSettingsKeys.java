@@ -55,6 +55,23 @@ final class ManagedSettingsKeys {
 
     private static final SettingType HOOKS = hooks();
 
+    // shapes read from Claude Code 2.1.328's own settings schema; the client drops a value that does not fit
+    private static final SettingType ATTRIBUTION = new SettingType.Shape("attribution setting", fields(
+            "commit", string(),
+            "pr", string(),
+            "sessionUrl", bool()), Set.of());
+    private static final SettingType STATUS_LINE = new SettingType.Shape("statusLine setting", fields(
+            "type", oneOf("command"),
+            "command", string(),
+            "padding", number(),
+            "refreshInterval", integerAtLeast(1),
+            "hideVimModeIndicator", bool()), Set.of("type", "command"));
+    private static final SettingType MCP_SERVER_MATCHER = new SettingType.Shape("MCP server matcher", fields(
+            "serverName", new SettingType.Scalar("a server name of letters, digits, _ and -",
+                    value -> value.isTextual() && value.textValue().matches("[a-zA-Z0-9_-]+")),
+            "serverCommand", nonEmptyStringArray(),
+            "serverUrl", nonEmptyString()), Set.of());
+
     private static final SettingType SANDBOX = new SettingType.Shape("sandbox setting", fields(
             "enabled", bool(),
             "failIfUnavailable", bool(),
@@ -102,14 +119,14 @@ final class ManagedSettingsKeys {
             "allowAllClaudeAiMcps", bool(),
             "allowedChannelPlugins", array(),
             "allowedHttpHookUrls", stringArray(),
-            "allowedMcpServers", array(),
+            "allowedMcpServers", arrayOf(MCP_SERVER_MATCHER),
             "allowManagedHooksOnly", bool(),
             "allowManagedMcpServersOnly", bool(),
             "allowManagedPermissionRulesOnly", bool(),
             "alwaysThinkingEnabled", bool(),
             "apiKeyHelper", nonEmptyString(),
             "askUserQuestionTimeout", oneOf("60s", "5m", "10m", "never"),
-            "attribution", object(),
+            "attribution", ATTRIBUTION,
             "autoCompactEnabled", bool(),
             "autoCompactWindow", integerBetween(100000, 1000000),
             "autoMemoryDirectory", string(),
@@ -131,7 +148,7 @@ final class ManagedSettingsKeys {
             "companyAnnouncements", stringArray(),
             "crossSessionInbound", oneOf("accept", "hold", "refuse"),
             "defaultShell", oneOf("bash", "powershell"),
-            "deniedMcpServers", array(),
+            "deniedMcpServers", arrayOf(MCP_SERVER_MATCHER),
             "dialogExpiry", oneOf("60s", "5m", "10m", "never"),
             "disableAgentView", bool(),
             "disableAllHooks", bool(),
@@ -230,7 +247,7 @@ final class ManagedSettingsKeys {
             "spinnerVerbs", object(),
             "sshConfigs", array(),
             "sshHostAllowlist", stringArray(),
-            "statusLine", object(),
+            "statusLine", STATUS_LINE,
             "strictKnownMarketplaces", array(),
             "strictPluginOnlyCustomization", either(bool(), arrayOf(oneOf("skills", "agents", "hooks", "mcp"))),
             "subagentStatusLine", object(),

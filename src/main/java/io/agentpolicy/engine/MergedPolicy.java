@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -59,6 +60,11 @@ public record MergedPolicy(
         public TaskCap {
             taskTypes = Set.copyOf(taskTypes);
         }
+
+        /** Whether the entry lists the task type; case is ignored, so "Payments" cannot escape a "payments" cap. */
+        public boolean covers(String taskType) {
+            return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
+        }
     }
 
     /** An emergency override in force, with the policy that declares it. */
@@ -87,14 +93,18 @@ public record MergedPolicy(
         return settings.deepCopy();
     }
 
-    /** bypassPermissions is outside the allowed set, so the rendered file locks it out. */
-    public boolean bypassLocked() {
-        return !allowed.contains(PermissionMode.BYPASS_PERMISSIONS);
-    }
-
-    /** auto is outside the allowed set, so the rendered file locks it out. */
-    public boolean autoLocked() {
-        return !allowed.contains(PermissionMode.AUTO);
+    /**
+     * The namespace map's cap (docs/api.md, Rendered ConfigMaps): an agent without a session is an unidentified
+     * engineer, a junior, so the highest allowed mode lowered by every policy's seniority.junior.maxMode and every
+     * active emergency override. It may fall below every allowed mode (no junior session could run there): the map
+     * then holds the agent below them rather than granting the lowest allowed mode.
+     */
+    public PermissionMode namespaceCap() {
+        PermissionMode highest = allowed.stream().reduce((a, b) -> a.isAbove(b) ? a : b).orElseThrow();
+        return Stream.concat(
+                seniorityCaps.stream().filter(c -> c.level() == Seniority.JUNIOR).map(SeniorityCap::maxMode),
+                activeOverrides.stream().map(ActiveOverride::maxMode))
+                .reduce(highest, PermissionMode::lowest);
     }
 
     /** The policies that do not permit the mode, in name order: whom a "tier does not allow" reason names. */

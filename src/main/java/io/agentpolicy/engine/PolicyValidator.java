@@ -33,6 +33,10 @@ final class PolicyValidator {
             findings.error("spec", "spec is required: set at least spec.tiers or spec.namespaceSelector");
             return findings.result();
         }
+        if (spec.unreadable() != null) {
+            findings.error(spec.unreadable().field(), spec.unreadable().message());
+            return findings.result();
+        }
         checkScope(spec, findings);
         checkModes(spec.getModes(), findings);
         checkPermissions(spec.getPermissions(), findings);

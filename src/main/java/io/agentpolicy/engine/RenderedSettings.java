@@ -1,9 +1,6 @@
 package io.agentpolicy.engine;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A canonical managed-settings.json: its UTF-8 bytes, the same as text, and "sha256:" + the bytes' lowercase hex
@@ -16,13 +13,7 @@ public record RenderedSettings(byte[] bytes, String json, String sha256) {
     }
 
     static RenderedSettings of(String json) {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        try {
-            String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return new RenderedSettings(bytes, json, "sha256:" + digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return new RenderedSettings(json.getBytes(StandardCharsets.UTF_8), json, Sha256.settingsHash(json));
     }
 
     /** A copy of the bytes. */

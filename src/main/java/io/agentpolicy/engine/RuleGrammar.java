@@ -156,6 +156,10 @@ final class RuleGrammar {
             if (tool.length() == "mcp__".length() || tool.startsWith("mcp____")) {
                 findings.error(field, "rule \"" + rule + "\" names no MCP server; write mcp__<server> or mcp__<server>__<tool>");
             }
+        } else if (!Character.isUpperCase(tool.charAt(0))) {
+            // Claude Code 2.1.328 skips it: "Tool names must start with uppercase"
+            findings.error(field, "rule \"" + rule + "\" is skipped by Claude Code: tool names start with an uppercase letter"
+                    + NearMatch.hint(tool, TOOLS.keySet()));
         } else if (!TOOLS.containsKey(tool)) {
             String renamed = RENAMED.get(tool);
             findings.warning(field, renamed != null

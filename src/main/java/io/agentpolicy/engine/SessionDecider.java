@@ -38,6 +38,9 @@ final class SessionDecider {
         Seniority level = merged == null ? Seniority.JUNIOR : merged.seniorityOf(Policies.orEmpty(spec.getGroups()));
         Facts facts = new Facts(tier, level, merged == null ? List.of() : merged.policyNames(), merged, null);
 
+        if (spec.unreadable() != null) {
+            return facts.ended(SessionPhase.DENIED, spec.unreadable().field() + ": " + spec.unreadable().message() + "; denied");
+        }
         Instant sessionExpiry = Rfc3339.parse(spec.getExpiresAt());
         if (spec.getExpiresAt() != null && sessionExpiry == null) {
             return facts.ended(SessionPhase.DENIED, "spec.expiresAt \"" + spec.getExpiresAt()
@@ -100,7 +103,7 @@ final class SessionDecider {
         List<Cap> caps = new ArrayList<>();
         merged.activeOverrides().forEach(o -> caps.add(new Cap(o.maxMode(), "emergency override caps at " + o.maxMode()
                 + " until " + Rfc3339.format(o.expiresAt()) + ": " + o.reason() + " (policy " + o.policy() + ")")));
-        merged.taskCaps().stream().filter(t -> taskType != null && t.taskTypes().contains(taskType))
+        merged.taskCaps().stream().filter(t -> t.covers(taskType))
                 .forEach(t -> caps.add(new Cap(t.maxMode(), "task type " + taskType + " is capped at " + t.maxMode()
                         + " (policy " + t.policy() + ")")));
         merged.seniorityCaps().stream().filter(s -> s.level() == level)

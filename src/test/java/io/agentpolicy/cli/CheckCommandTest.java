@@ -140,6 +140,32 @@ class CheckCommandTest {
     }
 
     @Test
+    void aTaskTypeDifferingFromAPolicysOnlyInCaseIsAWarning(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("inputs.yaml"), """
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: PermissionPolicy
+                metadata: {name: org}
+                spec:
+                  tiers: ["1"]
+                  taskOverrides: [{taskTypes: [payments], maxMode: plan}]
+                ---
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentSession
+                metadata: {name: s, namespace: payments}
+                spec:
+                  engineer: alice@example.com
+                  taskType: Payments
+                """);
+
+        Cli.Result result = Cli.run("check", file.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).startsWith(file + ":13: warning: AgentSession s: spec.taskType: \"Payments\" differs only in case "
+                + "from \"payments\" in taskOverrides of PermissionPolicy org; task types match ignoring case, so that cap (plan) "
+                + "applies; spell it \"payments\"\n");
+    }
+
+    @Test
     void otherKindsAreSkippedWithANote(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("mixed.yaml"), """
                 apiVersion: v1

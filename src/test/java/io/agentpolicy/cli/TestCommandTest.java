@@ -70,6 +70,12 @@ class TestCommandTest {
                           +   "disableAutoMode": "disable",
                               "permissions": {
                           -     "defaultMode": "default",
+                          +     "ask": [
+                          +       "Bash",
+                          +       "Edit",
+                          +       "NotebookEdit",
+                          +       "Write"
+                          +     ],
                           +     "defaultMode": "plan",
                                 "deny": [
                                   "Bash(rm -rf *)"

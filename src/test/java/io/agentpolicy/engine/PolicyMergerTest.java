@@ -68,13 +68,10 @@ class PolicyMergerTest {
     void locksAreOredAndRemoveTheLockedModeFromTheAllowedSet() {
         MergedPolicy merged = merge(named("a", "modes: {disableAuto: true}"), named("b", "modes: {disableBypassPermissions: false}"));
         assertThat(merged.allowed()).doesNotContain(PermissionMode.AUTO).contains(PermissionMode.BYPASS_PERMISSIONS);
-        assertThat(merged.autoLocked()).isTrue();
-        assertThat(merged.bypassLocked()).isFalse();
         assertThat(merged.policiesExcluding(PermissionMode.AUTO)).containsExactly("a");
 
         MergedPolicy both = merge(named("a", "modes: {disableAuto: true}"), named("b", "modes: {disableBypassPermissions: true}"));
-        assertThat(both.autoLocked()).isTrue();
-        assertThat(both.bypassLocked()).isTrue();
+        assertThat(both.allowed()).doesNotContain(PermissionMode.AUTO, PermissionMode.BYPASS_PERMISSIONS);
     }
 
     @Test

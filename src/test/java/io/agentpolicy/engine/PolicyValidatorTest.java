@@ -60,6 +60,10 @@ class PolicyValidatorTest {
             {tiers: ["1"], emergencyOverride: {reason: INC-1, expiresAt: "2026-11-22T18:00:00Z"}} | spec.emergencyOverride.expiresAt | emergencyOverride.expiresAt is 30h after activation; an emergency override may last at most 24 hours
             {tiers: ["1"], emergencyOverride: {reason: INC-1, expiresAt: "2026-11-22T12:30:00Z"}} | spec.emergencyOverride.expiresAt | emergencyOverride.expiresAt is 24h30m after activation; an emergency override may last at most 24 hours
             {tiers: ["1"], settings: {cleanupPeriodDays: 0}}                          | spec.settings.cleanupPeriodDays | must be an integer >= 1, got 0
+            {tiers: ["1"], permissions: {ask: [bash]}}                                | spec.permissions.ask[0] | rule "bash" is skipped by Claude Code: tool names start with an uppercase letter; did you mean "Bash"?
+            {tiers: ["1"], settings: {attribution: {commit: 5}}}                      | spec.settings.attribution.commit | must be a string, got 5
+            {tiers: ["1"], settings: {statusLine: {type: command}}}                   | spec.settings.statusLine.command | is required
+            {tiers: ["1"], settings: {allowedMcpServers: [{serverName: "a b"}]}}      | spec.settings.allowedMcpServers[0].serverName | must be a server name of letters, digits, _ and -, got "a b"
             """)
     void errors(String specYaml, String field, String message) {
         ValidationResult result = validate(specYaml);
@@ -72,7 +76,6 @@ class PolicyValidatorTest {
             {tiers: ["1"], modes: {allowed: [plan, default, plan]}}                   | spec.modes.allowed | modes.allowed lists plan more than once; list each mode once
             {tiers: ["1"], permissions: {deny: [WebSearch, Agent, WebSearch]}}        | spec.permissions.deny[2] | "WebSearch" is listed twice; it is rendered once, remove the duplicate
             {tiers: ["1"], permissions: {additionalDirectories: [//a, //a]}}          | spec.permissions.additionalDirectories[1] | "//a" is listed twice; it is rendered once, remove the duplicate
-            {tiers: ["1"], permissions: {ask: [bash]}}                                | spec.permissions.ask[0] | Claude Code does not know tool bash (tool names are case-sensitive); the rule probably never matches; did you mean "Bash"?
             {tiers: ["1"], settings: {modle: opus}}                                   | spec.settings.modle | Claude Code does not know settings key modle; it is rendered but probably ignored; did you mean "model"?
             """)
     void warnings(String specYaml, String field, String message) {

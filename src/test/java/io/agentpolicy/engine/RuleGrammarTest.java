@@ -80,6 +80,8 @@ class RuleGrammarTest {
             DENY  | WebSearch(news)            | WebSearch takes no specifier; write WebSearch to match every call
             DENY  | Grep(secrets/**)           | Grep takes no specifier; write Grep to match every call, or Read(<path>) rules, which also cover Grep
             ALLOW | TaskStop(shell_id:abc)     | TaskStop(shell_id:abc): parameter rules (param:value) work only in deny and ask lists
+            DENY  | bash(ls *)                 | rule "bash(ls *)" is skipped by Claude Code: tool names start with an uppercase letter; did you mean "Bash"?
+            ALLOW | webFetch                   | rule "webFetch" is skipped by Claude Code: tool names start with an uppercase letter; did you mean "WebFetch"?
             """)
     void malformedRulesAreErrors(String list, String rule, String message) {
         ValidationResult result = check(list, rule);
@@ -89,7 +91,6 @@ class RuleGrammarTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            DENY  | bash(rm *)                 | Claude Code does not know tool bash (tool names are case-sensitive); the rule probably never matches; did you mean "Bash"?
             DENY  | WebFetsh                   | Claude Code does not know tool WebFetsh (tool names are case-sensitive); the rule probably never matches; did you mean "WebFetch"?
             DENY  | Frobnicate                 | Claude Code does not know tool Frobnicate (tool names are case-sensitive); the rule probably never matches
             DENY  | Task(Explore)              | Task was renamed Agent (v2.1.63) and may no longer match; write Agent(Explore)

@@ -181,6 +181,14 @@ class SessionDecisionTest {
     }
 
     @Test
+    void taskTypesAreMatchedIgnoringCase() {
+        Decision decision = decide(List.of(TIER_3), "3", session("acceptEdits", "Schema-Migration", "eng-senior"));
+        assertThat(decision.phase()).isEqualTo(SessionPhase.DOWNGRADED);
+        assertThat(decision.effectiveMode()).isEqualTo(PermissionMode.PLAN);
+        assertThat(decision.reason()).contains("task type Schema-Migration is capped at plan (policy tier-3)");
+    }
+
+    @Test
     void everyPolicyExcludingTheModeIsNamed() {
         PermissionPolicy noAuto = policy("""
                 metadata: {name: no-auto}

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,30 +110,46 @@ class SettingsRendererTest {
     void hashIsSha256OfTheBytes() {
         PermissionPolicy tier3 = Fixtures.domainTiers().get(2);
         RenderedSettings rendered = SettingsRenderer.renderBaseline(merged(tier3));
-        assertThat(rendered.json()).isEqualTo("{\n  \"permissions\": {\n    \"defaultMode\": \"acceptEdits\"\n  }\n}\n");
-        assertThat(rendered.sha256()).isEqualTo("sha256:5b820fcd5af055ff56b9ab996aa89360dcdb8ed506f6014127fd6f46271b3f17");
+        assertThat(rendered.json()).isEqualTo("{\n  \"disableAutoMode\": \"disable\",\n  \"permissions\": {\n"
+                + "    \"defaultMode\": \"acceptEdits\",\n    \"disableBypassPermissionsMode\": \"disable\"\n  }\n}\n");
+        assertThat(rendered.sha256()).isEqualTo("sha256:c543254d4ab8988ce543dcc17a22f5054fd02b42b91f64facea60fd20a8239f7");
     }
 
     @ParameterizedTest(name = "session in {0}")
     @CsvSource(textBlock = """
-            plan,              true,  true
-            default,           true,  true
-            dontAsk,           true,  true
-            acceptEdits,       true,  true
-            auto,              true,  false
-            bypassPermissions, false, true
+            plan,              true,  true,  'Bash,Edit,NotebookEdit,Write', ''
+            default,           true,  true,  '',                             'Bash,Edit,NotebookEdit,Write'
+            dontAsk,           true,  true,  '',                             'Bash,Edit,NotebookEdit,Write'
+            acceptEdits,       true,  true,  '',                             ''
+            auto,              true,  false, '',                             ''
+            bypassPermissions, false, true,  '',                             ''
             """)
-    void sessionMapLocksEveryLockableModeButTheEffectiveOne(String mode, boolean bypassLocked, boolean autoLocked) {
+    void sessionMapLocksEveryLockableModeButTheEffectiveOneAndCarriesItsCapRules(String mode, boolean bypassLocked,
+            boolean autoLocked, String capDeny, String capAsk) {
         RenderedSettings rendered = SettingsRenderer.renderSession(merged(ORG), PermissionMode.fromValue(mode));
         String json = rendered.json();
         assertThat(json).contains("\"defaultMode\": \"" + mode + "\"");
         assertThat(json.contains("\"disableBypassPermissionsMode\": \"disable\"")).isEqualTo(bypassLocked);
         assertThat(json.contains("\"disableAutoMode\": \"disable\"")).isEqualTo(autoLocked);
-        // everything else is the baseline's: the same settings and rules
+        // everything else is the baseline's (whose cap, bypassPermissions, adds no rules) plus the cap's rules
         ObjectNode session = (ObjectNode) Fixtures.json(json);
         ObjectNode baseline = (ObjectNode) Fixtures.json(ORG_BASELINE);
         assertThat(withoutOwnedKeys(session)).isEqualTo(withoutOwnedKeys(baseline));
-        assertThat(rulesOf(session)).isEqualTo(rulesOf(baseline));
+        ObjectNode expectedRules = (ObjectNode) rulesOf(baseline);
+        addRules(expectedRules, "deny", capDeny);
+        addRules(expectedRules, "ask", capAsk);
+        assertThat(rulesOf(session)).isEqualTo(expectedRules);
+    }
+
+    private static void addRules(ObjectNode permissions, String key, String rules) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        TreeSet<String> all = new TreeSet<>(List.of(rules.split(",")));
+        if (permissions.has(key)) {
+            permissions.get(key).forEach(rule -> all.add(rule.asText()));
+        }
+        all.forEach(permissions.putArray(key)::add);
     }
 
     private static JsonNode withoutOwnedKeys(ObjectNode document) {
@@ -150,6 +167,12 @@ class SettingsRendererTest {
                 {
                   "disableAutoMode": "disable",
                   "permissions": {
+                    "ask": [
+                      "Bash",
+                      "Edit",
+                      "NotebookEdit",
+                      "Write"
+                    ],
                     "defaultMode": "default",
                     "deny": [
                       "Bash(rm -rf *)",
@@ -176,6 +199,87 @@ class SettingsRendererTest {
                   }
                 }
                 """);
+    }
+
+    @Test
+    void namespaceMapIsCappedAsAJuniorsSession() {
+        PermissionPolicy juniorsDefault = policy("""
+                metadata: {name: p}
+                spec:
+                  tiers: ["3"]
+                  modes: {default: acceptEdits}
+                  seniority:
+                    junior: {maxMode: default}
+                    senior: {maxMode: bypassPermissions, groups: [eng-senior]}
+                """);
+        // all six allowed, but an agent without a session is a junior: default, with the cap's ask rules, both locks
+        assertThat(SettingsRenderer.renderBaseline(merged(juniorsDefault)).json()).isEqualTo("""
+                {
+                  "disableAutoMode": "disable",
+                  "permissions": {
+                    "ask": [
+                      "Bash",
+                      "Edit",
+                      "NotebookEdit",
+                      "Write"
+                    ],
+                    "defaultMode": "default",
+                    "disableBypassPermissionsMode": "disable"
+                  }
+                }
+                """);
+    }
+
+    @Test
+    void namespaceMapLeavesAutoUnlockedOnlyWhenItIsAllowedAndWithinTheJuniorCap() {
+        PermissionPolicy juniorsAuto = policy("""
+                metadata: {name: p}
+                spec: {tiers: ["3"], modes: {default: bypassPermissions}, seniority: {junior: {maxMode: auto}}}
+                """);
+        assertThat(SettingsRenderer.renderBaseline(merged(juniorsAuto)).json()).isEqualTo("""
+                {
+                  "permissions": {
+                    "defaultMode": "auto",
+                    "disableBypassPermissionsMode": "disable"
+                  }
+                }
+                """);
+    }
+
+    @Test
+    void anActiveEmergencyOverrideCapsTheNamespaceMapAndItsRules() {
+        PermissionPolicy lockedDown = policy("""
+                metadata: {name: p}
+                spec:
+                  tiers: ["4"]
+                  modes: {default: bypassPermissions}
+                  emergencyOverride: {maxMode: plan, reason: INC-1, expiresAt: "2026-11-21T18:00:00Z"}
+                """);
+        assertThat(SettingsRenderer.renderBaseline(merged(lockedDown)).json()).isEqualTo("""
+                {
+                  "disableAutoMode": "disable",
+                  "permissions": {
+                    "defaultMode": "plan",
+                    "deny": [
+                      "Bash",
+                      "Edit",
+                      "NotebookEdit",
+                      "Write"
+                    ],
+                    "disableBypassPermissionsMode": "disable"
+                  }
+                }
+                """);
+    }
+
+    @Test
+    void aJuniorCapBelowEveryAllowedModeHoldsTheNamespaceMapBelowThemToo() {
+        PermissionPolicy editsOnly = policy("""
+                metadata: {name: p}
+                spec: {tiers: ["3"], modes: {default: acceptEdits, allowed: [acceptEdits]}, seniority: {junior: {maxMode: plan}}}
+                """);
+        assertThat(SettingsRenderer.renderBaseline(merged(editsOnly)).json()).contains("\"defaultMode\": \"plan\"")
+                .contains("\"deny\": [\n      \"Bash\",");
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.agentpolicy.operator.admission.AdmissionPolicies;
 import io.agentpolicy.testing.Helm;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.TestCluster;
@@ -35,6 +36,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -90,12 +92,14 @@ class HelmChartTest {
                 .containsEntry("AGENTPOLICY_LEADER_ELECTION_LEASE_NAME", "agent-policy-operator")
                 .containsEntry("AGENTPOLICY_TIER_LABEL", "agentpolicy.io/tier")
                 .containsEntry("AGENTPOLICY_TRUSTED_GROUPS", "system:masters")
+                .containsEntry("AGENTPOLICY_MAX_SESSION_DURATION", "168h")
                 .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")
                 .doesNotContainKey("AGENTPOLICY_SESSION_NAMESPACES");
         assertThat(operator.getEnv()).filteredOn(env -> env.getName().equals("AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE"))
                 .singleElement().satisfies(env -> assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
         assertThat(kinds(render("ops", "agent-policy-system"))).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
-                "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+                "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "ValidatingAdmissionPolicy",
+                "ValidatingAdmissionPolicyBinding");
     }
 
     @Test
@@ -126,6 +130,13 @@ class HelmChartTest {
         });
         assertThat(rules).filteredOn(rule -> rule.getResources().contains("permissionpolicies") || rule.getResources().contains("agentsessions"))
                 .allSatisfy(rule -> assertThat(rule.getVerbs()).containsOnly("get", "list", "watch"));
+        // Admission policies are written only under the operator's own names, every one it generates.
+        assertThat(rules).filteredOn(rule -> rule.getResources().contains("validatingadmissionpolicies")
+                && !rule.getVerbs().stream().allMatch(List.of("get", "list", "watch")::contains))
+                .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactlyInAnyOrderElementsOf(AdmissionPolicies.allNames()));
+        assertThat(rules).filteredOn(rule -> rule.getResources().stream().anyMatch(r -> r.endsWith("admissionpolicies") || r.endsWith("admissionpolicybindings")))
+                .allSatisfy(rule -> assertThat(rule.getResourceNames().isEmpty()).as("unnarrowed rule %s", rule)
+                        .isEqualTo(rule.getVerbs().stream().allMatch(List.of("get", "list", "watch")::contains)));
         List<PolicyRule> leaseRules = only(objects, Role.class).getRules();
         assertThat(leaseRules).filteredOn(rule -> rule.getVerbs().contains("update"))
                 .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly("agent-policy-operator"));
@@ -157,6 +168,7 @@ class HelmChartTest {
                 .containsEntry("AGENTPOLICY_BREAK_GLASS_GROUPS", "sre-oncall")
                 .containsEntry("AGENTPOLICY_CONFIG_MAP_NAME", "claude-managed-settings")
                 .containsEntry("AGENTPOLICY_SESSION_NAMESPACES", "payments,orders")
+                .containsEntry("AGENTPOLICY_MAX_SESSION_DURATION", "12h")
                 .containsEntry("AGENTPOLICY_LEADER_ELECTION_LEASE_NAME", "agent-policy-leader")
                 .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
                 .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
@@ -164,6 +176,10 @@ class HelmChartTest {
         assertThat(only(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
         assertThat(only(objects, Role.class).getRules()).anySatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("agent-policy-leader"));
         assertThat(kinds(objects)).contains("ServiceMonitor", "NetworkPolicy", "PodDisruptionBudget");
+        ValidatingAdmissionPolicy guard = only(objects, ValidatingAdmissionPolicy.class);
+        assertThat(guard.getSpec().getMatchConditions()).singleElement().satisfies(condition -> assertThat(condition.getExpression())
+                .isEqualTo("request.userInfo.username == \"system:serviceaccount:platform:policy-operator\""));
+        assertThat(guard.getSpec().getValidations().get(0).getExpression()).contains("\"claude-managed-settings\"");
         assertThat(byKind(objects).get("ServiceMonitor").getMetadata().getLabels()).containsEntry("release", "prometheus");
         assertThat(byKind(objects).get("ServiceAccount").getMetadata().getAnnotations()).containsEntry("example.com/owner", "platform");
     }
@@ -174,6 +190,7 @@ class HelmChartTest {
             "config.trustedGroups=\"system:masters\"; at '/config/trustedGroups': got string, want array",
             "config.protectManagedConfigMaps=\"yes\"; at '/config/protectManagedConfigMaps': got string, want boolean",
             "config.tierLabel=\"risk tier\"; at '/config/tierLabel'",
+            "config.maxSessionDuration=\"forever\"; at '/config/maxSessionDuration'",
             "log.format=\"xml\"; at '/log/format': value must be one of 'text', 'json'",
             "replicas=3; additional properties 'replicas' not allowed" })
     void theSchemaRejectsWrongValues(String value, String message) {

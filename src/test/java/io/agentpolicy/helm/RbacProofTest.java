@@ -5,6 +5,7 @@ import static io.agentpolicy.testing.Resources.readResource;
 import static io.agentpolicy.testing.Resources.settingsOf;
 import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -40,12 +40,18 @@ import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBuilder;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -53,8 +59,9 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * Least privilege, proven: the operator runs in-process with a token of the chart's ServiceAccount and only the
  * chart's RBAC bound (ChartServiceAccount), with leader election on as in the chart, and must carry the examples
- * end to end: policies to maps, sessions decided, events, admission policies. The same identity is refused
- * Secrets, namespace deletion and any write to the users' specs.
+ * end to end: policies to maps, sessions decided, events, admission policies, a pre-created map taken over. The
+ * same identity is refused Secrets, namespace deletion, any write to the users' specs, any ConfigMap but a rendered
+ * map (the chart's admission policy) and any admission policy but its own (RBAC by name).
  */
 @QuarkusTest
 @TestProfile(RbacProofTest.ChartIdentity.class)
@@ -68,11 +75,6 @@ class RbacProofTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.operator-sdk.activate-leader-election-for-profiles", "test",
                     "%test.agentpolicy.leader-election.enabled", "true");
-        }
-
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(LeaderElectionWithoutExit.class);
         }
 
         @Override
@@ -161,7 +163,18 @@ class RbacProofTest {
         granted.put("patch permissionpolicies/status", can("patch", "agentpolicy.io", "permissionpolicies", "", "status", null));
         granted.put("patch agentsessions/status", can("patch", "agentpolicy.io", "agentsessions", other, "status", null));
         granted.put("create events in " + other, can("create", "", "events", other, null, null));
-        granted.put("create validatingadmissionpolicies", can("create", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, null));
+        expected.put("create validatingadmissionpolicies by POST (no name)",
+                can("create", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, null));
+        expected.put("delete validatingadmissionpolicy someone-elses",
+                can("delete", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, "someone-elses"));
+        expected.put("patch mutatingadmissionpolicy someone-elses",
+                can("patch", "admissionregistration.k8s.io", "mutatingadmissionpolicies", "", null, "someone-elses"));
+        for (String name : AdmissionPolicies.allNames()) {
+            granted.put("apply (create, patch) validatingadmissionpolicy " + name,
+                    can("create", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, name)
+                            && can("patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, name));
+        }
+        granted.put("update configmaps in " + other + " (takeover; narrowed at admission)", can("update", "", "configmaps", other, null, null));
         granted.put("patch Lease agent-policy-operator in " + releaseNamespace,
                 can("patch", "coordination.k8s.io", "leases", releaseNamespace, null, "agent-policy-operator"));
 
@@ -173,6 +186,78 @@ class RbacProofTest {
 
         assertThat(expected).as("refused").allSatisfy((what, allowed) -> assertThat(allowed).as(what).isFalse());
         assertThat(granted).as("granted").allSatisfy((what, allowed) -> assertThat(allowed).as(what).isTrue());
+    }
+
+    /**
+     * What RBAC grants on ConfigMaps the chart's admission policy narrows to the rendered maps: with the operator's own
+     * token, a write to another map (a stand-in for kube-system/aws-auth) is refused at admission, and so is a map
+     * named like a rendered one but without the managed label.
+     */
+    @Test
+    void theServiceAccountMayWriteOnlyRenderedMaps() {
+        String namespace = "kube-system";
+        String awsAuth = unique("aws-auth");
+        admin.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata().withName(awsAuth).endMetadata()
+                .addToData("mapRoles", "- rolearn: arn:aws:iam::111122223333:role/nodes").build()).create();
+
+        await().atMost(WITHIN).untilAsserted(() -> assertThatThrownBy(() -> operatorClient.configMaps().inNamespace(namespace)
+                .withName(awsAuth).edit(map -> new ConfigMapBuilder(map).addToData("mapUsers", "- userarn: attacker").build()))
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("may write only rendered maps (agent-managed-settings, agent-session-<name>), not ConfigMap "
+                        + namespace + "/" + awsAuth));
+        assertThatThrownBy(() -> operatorClient.configMaps().inNamespace(namespace).withName(awsAuth).delete())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("may write only rendered maps");
+        assertThatThrownBy(() -> operatorClient.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(unique("planted")).endMetadata().build()).create())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("may write only rendered maps");
+        assertThatThrownBy(() -> operatorClient.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("agent-session-" + unique("unlabelled")).endMetadata().build()).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("may write only ConfigMaps labelled app.kubernetes.io/managed-by=agent-policy-operator");
+        assertThat(admin.configMaps().inNamespace(namespace).withName(awsAuth).get().getData()).containsOnlyKeys("mapRoles");
+    }
+
+    /** Admission policies are not subject to admission policies: RBAC names are the guard, and they hold. */
+    @Test
+    void theServiceAccountCannotTouchSomeoneElsesAdmissionPolicy() {
+        String foreign = unique("third-party-policy");
+        ValidatingAdmissionPolicy thirdParty = admin.resource(new ValidatingAdmissionPolicyBuilder().withNewMetadata().withName(foreign)
+                .endMetadata().withNewSpec().withNewMatchConstraints().addNewResourceRule().withApiGroups("apps").withApiVersions("v1")
+                .withOperations("CREATE").withResources("deployments").endResourceRule().endMatchConstraints()
+                .addNewValidation().withExpression("object.spec.replicas <= 50").endValidation().endSpec().build()).create();
+
+        assertThatThrownBy(() -> operatorClient.resources(ValidatingAdmissionPolicy.class).withName(foreign)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"validations\":[{\"expression\":\"true\"}]}}"))
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("cannot patch resource \"validatingadmissionpolicies\"");
+        assertThatThrownBy(() -> operatorClient.resources(ValidatingAdmissionPolicy.class).withName(foreign).delete())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("cannot delete resource \"validatingadmissionpolicies\"");
+        assertThatThrownBy(() -> operatorClient.resource(new ValidatingAdmissionPolicyBuilder(thirdParty).editMetadata()
+                .withName(unique("planted-policy")).withResourceVersion(null).withUid(null).endMetadata().build())
+                .fieldManager("agent-policy-operator").serverSideApply())
+                .isInstanceOf(KubernetesClientException.class).hasMessageContaining("forbidden");
+        assertThat(admin.resources(ValidatingAdmissionPolicy.class).withName(foreign).get().getSpec().getValidations())
+                .extracting(v -> v.getExpression()).containsExactly("object.spec.replicas <= 50");
+    }
+
+    /** Taking over a pre-created map (finalizer, immutable data) passes the chart's guard with the chart's RBAC. */
+    @Test
+    void aPreCreatedMapIsTakenOverWithOnlyTheChartsPermissions() {
+        String tier = unique("rbac-adopt");
+        Resources.applyPolicy(admin, unique("rbac-adopt"), "tiers: [" + tier + "]\nmodes: {default: plan}");
+        String namespace = Resources.createNamespace(admin, unique("rbac-adopt"), "agentpolicy.io/tier", null).getMetadata().getName();
+        admin.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata().withName("agent-managed-settings")
+                .addToFinalizers("tenant.example.com/keep").endMetadata().withImmutable(true)
+                .addToData("managed-mcp.json", "{\"mcpServers\": {\"tenant\": {\"command\": \"/bin/sh\"}}}").build()).create();
+        admin.namespaces().withName(namespace).edit(ns -> {
+            ns.getMetadata().getLabels().put("agentpolicy.io/tier", tier);
+            return ns;
+        });
+        await().atMost(WITHIN).untilAsserted(() -> {
+            ConfigMap map = configMap(admin, namespace, "agent-managed-settings");
+            assertThat(map).as("the map, deleted and created anew").isNotNull();
+            assertThat(map.getData()).containsOnlyKeys(ApiConstants.SETTINGS_KEY);
+            assertThat(map.getMetadata().getFinalizers()).isNullOrEmpty();
+        });
     }
 
     private boolean can(String verb, String group, String resource, String namespace, String subresource, String name) {

@@ -138,6 +138,53 @@ class DriftTest {
     }
 
     @Test
+    void theOperatorsOwnReRendersAreNeverDriftAfterARestore() throws Exception {
+        String[] setup = lockedTier("Enforce");
+        String policy = setup[0];
+        String namespace = setup[1];
+        String rendered = settingsOf(configMap(client, namespace, MAP));
+        assertThat(Kubectl.run(null, "patch", "configmap", MAP, "-n", namespace, "--type", "merge", "-p",
+                dataPatch(withoutBypassLock(rendered)), "--as=" + BREAK_GLASS, "--as-group=system:masters").succeeded()).isTrue();
+        await().atMost(WITHIN).until(() -> rendered.equals(settingsOf(configMap(client, namespace, MAP))));
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(driftOf(client, policy).getCount()).isEqualTo(1));
+
+        // After the restore the operator alone owns the data: later re-renders are the policy's, not drift.
+        assertThat(configMap(client, namespace, MAP).getMetadata().getManagedFields())
+                .allSatisfy(entry -> assertThat(entry.getManager()).isNotEqualTo("before-first-apply"));
+        String tier = client.namespaces().withName(namespace).get().getMetadata().getLabels().get(NamespaceBaselineTest.TIER_LABEL);
+        for (String mode : List.of("default", "acceptEdits", "plan")) {
+            applyPolicy(client, policy, "tiers: [" + tier + "]\nenforcement: Enforce\nmodes: {default: " + mode
+                    + ", allowed: [plan, default, acceptEdits], disableBypassPermissions: true, disableAuto: true}");
+            await().atMost(WITHIN).until(() -> settingsOf(configMap(client, namespace, MAP)).contains("\"defaultMode\": \"" + mode + "\""));
+        }
+        await().atMost(WITHIN).until(() -> Conditions.isTrue(client.resources(PermissionPolicy.class).withName(policy).get()
+                .getStatus().getConditions(), Conditions.READY));
+        assertThat(driftOf(client, policy).getCount()).isEqualTo(1);
+        assertThat(eventReasons(policy)).containsOnlyOnce("DriftDetected");
+    }
+
+    @Test
+    void aNamespaceMovedFromAnAuditTierToAStricterOneFollowsItAtOnce() {
+        String[] audit = lockedTier("Audit");
+        applyPolicy(client, audit[0], "tiers: [" + client.namespaces().withName(audit[1]).get().getMetadata().getLabels()
+                .get(NamespaceBaselineTest.TIER_LABEL) + "]\nenforcement: Audit\nmodes: {default: default}");
+        String namespace = audit[1];
+        await().atMost(WITHIN).until(() -> settingsOf(configMap(client, namespace, MAP)).contains("\"defaultMode\": \"default\""));
+        String strictTier = unique("drift-strict");
+        String strict = unique("drift-strict-policy");
+        applyPolicy(client, strict, "tiers: [" + strictTier + "]\nenforcement: Enforce\nmodes: {default: plan}");
+
+        client.namespaces().withName(namespace).edit(ns -> {
+            ns.getMetadata().getLabels().put(NamespaceBaselineTest.TIER_LABEL, strictTier);
+            return ns;
+        });
+        await().atMost(WITHIN).until(() -> settingsOf(configMap(client, namespace, MAP)).contains("\"defaultMode\": \"plan\""));
+        assertThat(configMap(client, namespace, MAP).getMetadata().getLabels()).containsEntry(NamespaceBaselineTest.TIER_LABEL, strictTier);
+        assertThat(eventReasons(audit[0])).doesNotContain("DriftDetected");
+        assertThat(eventReasons(strict)).doesNotContain("DriftDetected");
+    }
+
+    @Test
     void aDeletedMapIsRecreatedAndReported() {
         String[] setup = lockedTier("Enforce");
         String namespace = setup[1];

@@ -65,6 +65,7 @@ class InvalidPolicyTest {
             override with a bad time     | emergencyOverride: {reason: outage, expiresAt: "tomorrow 9am"}           | spec.emergencyOverride.expiresAt: Invalid value: "tomorrow 9am"
             task cap without maxMode     | taskOverrides: [{taskTypes: [payments]}]                                 | spec.taskOverrides[0].maxMode: Required value
             priority that is no number   | priority: high                                                            | spec.priority: Invalid value: "string"
+            priority beyond 32 bits      | priority: 3000000000                                                      | spec.priority in body should be less than or equal to 2147483647
             """)
     void refusedAtApplyTime(String name, String extraSpec, String message) {
         assertThatThrownBy(() -> replacePolicy(client, POLICY, "tiers: [" + TIER + "]\n" + extraSpec))

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.operator.session.AuditTrail;
+import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
@@ -168,6 +169,28 @@ class SessionLifecycleTest {
         assertThat(expired.getStatus().getEffectiveMode()).isNull();
         assertThat(expired.getStatus().getConfigMap()).isNull();
         assertThat(eventReasons(namespace, "short")).contains("Admitted", "Expired");
+    }
+
+    @Test
+    void aStatusFakedBySomeoneElseIsPutBack() {
+        String tier = unique("faked");
+        applyPolicy(client, unique("faked-policy"), "tiers: [" + tier + "]\nmodes: {default: plan, allowed: [plan, default]}");
+        String namespace = createNamespace(client, unique("faked"), NamespaceBaselineTest.TIER_LABEL, tier).getMetadata().getName();
+        createSession(namespace, "modest", "default", "eng");
+        await().atMost(WITHIN).until(() -> phaseOf(namespace, "modest") == SessionPhase.ADMITTED);
+        AgentSession decided = client.resources(AgentSession.class).inNamespace(namespace).withName("modest").get();
+
+        long faked = System.nanoTime();
+        Kubectl.Result patch = Kubectl.run(null, "patch", "agentsession", "modest", "-n", namespace, "--subresource=status",
+                "--type=merge", "-p", "{\"status\":{\"effectiveMode\":\"bypassPermissions\",\"reason\":\"approved by me\"}}",
+                "--as=tenant@example.com", "--as-group=system:masters");
+        assertThat(patch.succeeded()).as(patch.stderr()).isTrue();
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            AgentSession now = client.resources(AgentSession.class).inNamespace(namespace).withName("modest").get();
+            assertThat(now.getStatus().getEffectiveMode()).isEqualTo(decided.getStatus().getEffectiveMode());
+            assertThat(now.getStatus().getReason()).isEqualTo(decided.getStatus().getReason());
+        });
+        LOG.infof("faked session status put back after %d ms", (System.nanoTime() - faked) / 1_000_000);
     }
 
     @Test

@@ -8,18 +8,25 @@ import jakarta.inject.Singleton;
 
 import io.agentpolicy.engine.EngineConfig;
 import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.SessionLifetime;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Wires the pure engine, the clock, controller metrics and leader election into CDI. */
+/** Wires the pure engine, the session lifetime, the clock, controller metrics and leader election into CDI. */
 public class OperatorBeans {
 
     @Produces
     @Singleton
     PolicyEngine policyEngine(OperatorConfig config) {
         return new PolicyEngine(new EngineConfig(config.tierLabel(), config.unclassifiedTier()));
+    }
+
+    @Produces
+    @Singleton
+    SessionLifetime sessionLifetime(OperatorConfig config) {
+        return new SessionLifetime(config.maxSessionDuration());
     }
 
     @Produces
@@ -41,11 +48,7 @@ public class OperatorBeans {
     /** QOSDK asks for this bean in the prod profile; a null result leaves leader election off. */
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
-        OperatorConfig.LeaderElection election = config.leaderElection();
-        if (!election.enabled()) {
-            return null;
-        }
-        return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null));
+    LeaderElectionConfiguration leaderElection(LeaderLease lease) {
+        return lease.configuration().orElse(null);
     }
 }

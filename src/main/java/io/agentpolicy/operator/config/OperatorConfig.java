@@ -1,5 +1,6 @@
 package io.agentpolicy.operator.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,6 +43,10 @@ public interface OperatorConfig {
      * in application.properties. Baseline maps are rendered in every tiered namespace regardless.
      */
     Optional<List<String>> sessionNamespaces();
+
+    /** Longest life of a session from its creation, whatever its expiresAt (e.g. 168h, 30m, PT2H). */
+    @WithDefault("168h")
+    Duration maxSessionDuration();
 
     /** Leader election between replicas. */
     LeaderElection leaderElection();

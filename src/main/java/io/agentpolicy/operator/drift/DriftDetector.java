@@ -1,10 +1,7 @@
 package io.agentpolicy.operator.drift;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.engine.Sha256;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -39,22 +37,16 @@ public final class DriftDetector {
         String text = data.get(ApiConstants.SETTINGS_KEY);
         String desiredText = desired.getData().get(ApiConstants.SETTINGS_KEY);
         String recordedHash = annotation(actual, ApiConstants.SETTINGS_HASH_ANNOTATION);
-        boolean labelsIntact = actual.getMetadata().getLabels() != null
-                && actual.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
-        boolean onlyTheSettingsKey = data.keySet().equals(Set.of(ApiConstants.SETTINGS_KEY))
-                && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty());
 
-        if (!labelsIntact) {
-            return new Drift(namespace, name, List.of("metadata.labels"), changedBy(actual), version);
-        }
-        if (!onlyTheSettingsKey) {
-            return new Drift(namespace, name, List.of(text == null ? "" : "data"), changedBy(actual), version);
+        List<String> foreign = foreignContent(actual, desired);
+        if (!foreign.isEmpty()) {
+            return new Drift(namespace, name, foreign, changedBy(actual), version);
         }
         if (text.equals(desiredText) && Objects.equals(recordedHash, desired.getMetadata().getAnnotations()
                 .get(ApiConstants.SETTINGS_HASH_ANNOTATION))) {
             return null;
         }
-        boolean editedData = recordedHash == null || !recordedHash.equals(sha256(text)) || foreignManagerOwnsData(actual);
+        boolean editedData = recordedHash == null || !recordedHash.equals(Sha256.settingsHash(text)) || foreignManagerOwnsData(actual);
         if (!editedData) {
             return null;
         }
@@ -62,11 +54,47 @@ public final class DriftDetector {
         return new Drift(namespace, name, paths, changedBy(actual), version);
     }
 
+    /**
+     * What the map holds beyond, or instead of, the operator's own keys, labels and annotations: extra or missing
+     * labels (or another managed-by value), annotations the operator does not write, a finalizer, immutability, data keys other than
+     * managed-settings.json or binary data. A map someone else created under the rendered name shows all of these.
+     */
+    static List<String> foreignContent(ConfigMap actual, ConfigMap desired) {
+        Map<String, String> labels = orEmpty(actual.getMetadata().getLabels());
+        Map<String, String> annotations = orEmpty(actual.getMetadata().getAnnotations());
+        Map<String, String> data = orEmpty(actual.getData());
+        List<String> paths = new ArrayList<>();
+        // The tier label's value follows the namespace: a relabelled namespace's map is re-rendered, not drifted.
+        boolean labelsIntact = labels.keySet().equals(desired.getMetadata().getLabels().keySet())
+                && desired.getMetadata().getLabels().entrySet().stream().allMatch(label -> label.getKey().equals(ApiConstants.DEFAULT_TIER_LABEL)
+                        || label.getValue().equals(labels.get(label.getKey())));
+        if (!labelsIntact) {
+            paths.add("metadata.labels");
+        }
+        if (!desired.getMetadata().getAnnotations().keySet().containsAll(annotations.keySet())) {
+            paths.add("metadata.annotations");
+        }
+        if (actual.getMetadata().getFinalizers() != null && !actual.getMetadata().getFinalizers().isEmpty()) {
+            paths.add("metadata.finalizers");
+        }
+        if (Boolean.TRUE.equals(actual.getImmutable())) {
+            paths.add("immutable");
+        }
+        if (!data.keySet().equals(Set.of(ApiConstants.SETTINGS_KEY))) {
+            // A map without the settings key at all is unreadable as a whole (""), unless other findings name it.
+            paths.add(data.containsKey(ApiConstants.SETTINGS_KEY) || !paths.isEmpty() ? "data" : "");
+        }
+        if (actual.getBinaryData() != null && !actual.getBinaryData().isEmpty()) {
+            paths.add("binaryData");
+        }
+        return paths;
+    }
+
     /** The map holds exactly what the operator wrote: its data matches its hash and nobody else owns the data. */
     public static boolean writtenByOperator(ConfigMap map) {
         String text = map.getData() == null ? null : map.getData().get(ApiConstants.SETTINGS_KEY);
         String recordedHash = annotation(map, ApiConstants.SETTINGS_HASH_ANNOTATION);
-        return text != null && recordedHash != null && recordedHash.equals(sha256(text)) && !foreignManagerOwnsData(map);
+        return text != null && recordedHash != null && recordedHash.equals(Sha256.settingsHash(text)) && !foreignManagerOwnsData(map);
     }
 
     /** A map the operator had rendered that is gone. */
@@ -101,15 +129,11 @@ public final class DriftDetector {
                 : entries.stream().filter(ManagedConfigMaps::byOtherManager);
     }
 
-    private static String annotation(ConfigMap map, String key) {
-        return map.getMetadata().getAnnotations() == null ? null : map.getMetadata().getAnnotations().get(key);
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
     }
 
-    static String sha256(String text) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+    private static String annotation(ConfigMap map, String key) {
+        return map.getMetadata().getAnnotations() == null ? null : map.getMetadata().getAnnotations().get(key);
     }
 }

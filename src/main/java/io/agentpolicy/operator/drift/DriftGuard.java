@@ -4,8 +4,11 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +19,7 @@ import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -30,6 +34,13 @@ public class DriftGuard {
     /** Changes already counted in the metric (a change may reach several owners, at different moments). */
     private final Set<String> counted = new LinkedHashSet<>();
     private static final int MAX_COUNTED = 10_000;
+    /** The API server's answer to an apply that would change an immutable map's data, or to an invalid write. */
+    private static final int UNPROCESSABLE_ENTITY = 422;
+    /** RBAC or an admission policy refused the write. */
+    private static final int FORBIDDEN = 403;
+    /** Why the last write of a map (namespace/name) was refused; absent once a write passes. */
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    private final List<Consumer<List<DriftOwner>>> refusalListeners = new CopyOnWriteArrayList<>();
     /** The last state of each map that the operator wrote, the reference for edits made on top of other edits. */
     private final Map<String, ConfigMap> lastWritten = new ConcurrentHashMap<>();
 
@@ -61,7 +72,7 @@ public class DriftGuard {
             drift = DriftDetector.inspect(current, desired);
         } else if (expectedToExist || lastSeen.containsKey(key)) {
             // Gone from the label-selected cache: deleted, or its managed labels were removed.
-            current = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).withName(desired.getMetadata().getName()).get();
+            current = fetch(desired);
             drift = current != null ? DriftDetector.inspect(current, desired)
                     : DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(),
                             lastSeen.getOrDefault(key, "unknown"));
@@ -73,13 +84,62 @@ public class DriftGuard {
                 return;
             }
         }
-        ConfigMap written = drift != null && current != null ? maps.restore(current, desired, cache) : maps.apply(current, desired, cache);
+        ConfigMap written;
+        try {
+            if (drift != null && current != null) {
+                written = maps.replace(current, desired, cache);
+            } else {
+                written = current == null ? createOrAdopt(desired, cache) : maps.apply(current, desired, cache);
+                Drift foreign = current == null && written != null ? DriftDetector.inspect(written, desired) : null;
+                if (foreign != null) {
+                    // A map of that name was there, outside the managed-label cache: someone else's. Adopting it means
+                    // replacing it whole, whatever the enforcement: the operator never rendered what it holds.
+                    report(foreign, true, owners, tier, now);
+                    written = maps.replace(written, desired, cache);
+                    drift = foreign;
+                }
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == FORBIDDEN || e.getCode() == UNPROCESSABLE_ENTITY) {
+                // Refused, not failed: retrying alone will not help, so the owners say so (Stalled) until it passes.
+                refusals.put(key, "ConfigMap " + key + " cannot be written: " + (e.getStatus() != null && e.getStatus().getMessage() != null
+                        ? e.getStatus().getMessage() : e.getMessage()));
+                refusalListeners.forEach(listener -> listener.accept(owners));
+            }
+            throw e;
+        }
+        if (refusals.remove(key) != null) {
+            refusalListeners.forEach(listener -> listener.accept(owners));
+        }
         lastSeen.put(key, (written != null ? written : current).getMetadata().getResourceVersion());
         if (drift != null) {
-            String message = "restored ConfigMap " + drift.namespace() + "/" + drift.configMap() + " to the rendered settings";
+            String namespace = desired.getMetadata().getNamespace();
+            String name = desired.getMetadata().getName();
+            String message = "restored ConfigMap " + namespace + "/" + name + " to the rendered settings";
+            owners.forEach(owner -> ledger.corrected(owner, namespace, name));
             owners.forEach(owner -> events.record(owner.resource(), Reason.DriftCorrected, message));
             registry.counter("agentpolicy.drift.corrected", "tier", tier).increment();
         }
+    }
+
+    /**
+     * Creates the map with a server-side apply, which also merges into a map of that name that is already there; one
+     * that is immutable refuses the apply (422) and is returned as it is, to be adopted.
+     */
+    private ConfigMap createOrAdopt(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        try {
+            return maps.apply(null, desired, cache);
+        } catch (KubernetesClientException e) {
+            ConfigMap existing = e.getCode() == UNPROCESSABLE_ENTITY ? fetch(desired) : null;
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
+    }
+
+    private ConfigMap fetch(ConfigMap desired) {
+        return client.configMaps().inNamespace(desired.getMetadata().getNamespace()).withName(desired.getMetadata().getName()).get();
     }
 
     /**
@@ -102,9 +162,20 @@ public class DriftGuard {
         }
     }
 
+    /** Why the API server refuses the operator's writes of this map, while it does. */
+    public Optional<String> refusal(String namespace, String name) {
+        return Optional.ofNullable(refusals.get(namespace + "/" + name));
+    }
+
+    /** Tells the listener the owners of a map whose write was refused, or passes again after a refusal. */
+    public void onRefusalChange(Consumer<List<DriftOwner>> listener) {
+        refusalListeners.add(listener);
+    }
+
     /** Removes a map that should no longer exist (no policy governs it, or the session does not run). */
     public void remove(ConfigMap actual) {
         if (maps.delete(actual)) {
+            refusals.remove(key(actual));
             lastSeen.remove(key(actual));
             lastWritten.remove(key(actual));
         }

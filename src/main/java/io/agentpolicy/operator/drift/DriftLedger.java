@@ -40,11 +40,17 @@ public class DriftLedger {
 
     private final Map<String, Book> books = new ConcurrentHashMap<>();
 
-    /** Records the drift for the owner unless this change of the map was recorded already; true when new. */
-    public synchronized boolean record(DriftOwner owner, Drift drift, boolean corrected, Instant now) {
+    /**
+     * Records the drift for the owner unless this change of the map was recorded already; true when new. The entry
+     * says corrected: false until {@link #corrected} confirms that the map was put back.
+     *
+     * @param restoring the map is about to be restored (Enforce): a drift that looks like the previous one is then a new
+     *        edit, not the same drift seen again
+     */
+    public synchronized boolean record(DriftOwner owner, Drift drift, boolean restoring, Instant now) {
         Book book = bookOf(owner);
         String version = drift.namespace() + "/" + drift.configMap() + "@" + drift.version();
-        if (!book.versions.add(version) || repeatsTheNewestEntry(book, drift)) {
+        if (!book.versions.add(version) || !restoring && repeatsTheNewestEntry(book, drift)) {
             return false;
         }
         if (book.versions.size() > REMEMBERED_VERSIONS) {
@@ -57,13 +63,20 @@ public class DriftLedger {
         entry.setPaths(drift.paths());
         entry.setChangedBy(drift.changedBy());
         entry.setDetectedAt(now.toString());
-        entry.setCorrected(corrected);
+        entry.setCorrected(false);
         book.count++;
         book.entries.addFirst(entry);
         while (book.entries.size() > DriftStatus.MAX_ENTRIES) {
             book.entries.removeLast();
         }
         return true;
+    }
+
+    /** The map now holds exactly the operator's content again: every drift recorded for it is corrected. */
+    public synchronized void corrected(DriftOwner owner, String namespace, String configMap) {
+        bookOf(owner).entries.stream()
+                .filter(e -> namespace.equals(e.getNamespace()) && configMap.equals(e.getConfigMap()))
+                .forEach(e -> e.setCorrected(true));
     }
 
     /** The drift part of the owner's status; null while nothing ever drifted. */

@@ -16,6 +16,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PermissionPolicyStatus;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.baseline.BaselineConfigMap;
+import io.agentpolicy.operator.drift.DriftGuard;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.LeanCaches;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
@@ -61,6 +62,9 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
     EventRecorder events;
 
     @Inject
+    DriftGuard driftGuard;
+
+    @Inject
     Clock clock;
 
     private InformerEventSource<PermissionPolicy, PermissionPolicy> peers;
@@ -92,7 +96,9 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                         ? contributingPolicies(map)
                         : Set.of())
                 .build(), context);
-        return List.of(peers, namespaces, configMaps);
+        RefusedWrites refused = new RefusedWrites();
+        driftGuard.onRefusalChange(refused::changed);
+        return List.of(peers, namespaces, configMaps, refused);
     }
 
     @Override

@@ -74,14 +74,15 @@ public class PolicyStatusCalculator {
         status.setEmergencyOverride(overrideStatus(policy, previous.getEmergencyOverride(), now, events));
 
         ValidationResult validity = validation.validate(policy);
-        boolean stalled = !validity.errors().isEmpty();
-        if (stalled) {
+        boolean invalid = !validity.errors().isEmpty();
+        if (invalid) {
             events.add(new Event(Reason.InvalidSpec, describe(validity.errors())));
         }
 
         int matched = 0;
         int rendered = 0;
         Set<String> conflicts = new LinkedHashSet<>();
+        List<String> refusals = new ArrayList<>();
         List<Drift> drifted = new ArrayList<>();
         DriftOwner owner = DriftOwner.of(policy);
         List<PermissionPolicy> justThis = List.of(policy);
@@ -94,6 +95,7 @@ public class PolicyStatusCalculator {
             BaselinePlan plan = baseline.plan(namespace, allPolicies, actual, now);
             if (plan.action() == BaselinePlan.Action.RENDER) {
                 plan.merged().conflicts().forEach(c -> conflicts.add(c.message()));
+                driftGuard.refusal(namespace.getMetadata().getName(), baseline.name()).ifPresent(refusals::add);
                 Drift drift = driftGuard.currentDrift(actual, plan.desired());
                 if (drift != null) {
                     drifted.add(drift);
@@ -109,11 +111,16 @@ public class PolicyStatusCalculator {
         status.setDrift(ledger.snapshot(owner));
 
         Conditions conditions = new Conditions(previous.getConditions(), policy.getMetadata().getGeneration(), now);
-        conditions.set(Conditions.STALLED, stalled, stalled ? "InvalidSpec" : "Valid",
-                stalled ? describe(validity.errors()) : "the spec is valid");
+        // Stalled: nothing moves until someone acts, on the spec (InvalidSpec) or on what refuses the map writes.
+        boolean refused = !invalid && !refusals.isEmpty();
+        boolean stalled = invalid || refused;
+        String stalledReason = invalid ? "InvalidSpec" : "WriteRefused";
+        conditions.set(Conditions.STALLED, stalled, stalled ? stalledReason : "Valid",
+                invalid ? describe(validity.errors()) : refused ? listed(refusals) : "the spec is valid");
         boolean ready = !stalled && rendered == matched;
-        conditions.set(Conditions.READY, ready, stalled ? "InvalidSpec" : ready ? "Rendered" : "Rendering",
-                stalled ? "the spec is invalid; previously rendered maps stay in place"
+        conditions.set(Conditions.READY, ready, stalled ? stalledReason : ready ? "Rendered" : "Rendering",
+                invalid ? "the spec is invalid; previously rendered maps stay in place"
+                        : refused ? "the API server refuses to write " + refusals.size() + " of " + matched + " matched namespaces' maps"
                         : rendered + " of " + matched + " matched namespaces hold the desired managed settings");
         conditions.set(Conditions.RECONCILING, !stalled && !ready, ready || stalled ? "Idle" : "Rendering",
                 ready || stalled ? "no work in flight" : (matched - rendered) + " namespaces still to render");

@@ -19,9 +19,11 @@ import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PodCompliance;
+import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.RenderedSettings;
+import io.agentpolicy.engine.SessionLifetime;
 import io.agentpolicy.operator.drift.Drift;
 import io.agentpolicy.operator.drift.DriftGuard;
 import io.agentpolicy.operator.drift.DriftLedger;
@@ -53,9 +55,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 /**
  * Decides AgentSessions and keeps each running session's map and status current. A session is decided again
  * whenever a policy that governs (or governed) it changes, its namespace is relabelled, an override lapses, it
- * expires, or one of its pods or its map changes.
+ * expires or reaches its maximum lifetime, one of its pods or its map changes, or someone else writes its status.
  */
-@ControllerConfiguration(name = AgentSessionReconciler.NAME, informer = @Informer(itemStore = LeanCaches.AgentSessionStore.class))
+// Not generation-aware: a status written by anyone else (it has no generation of its own) is decided again and put back.
+@ControllerConfiguration(name = AgentSessionReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = LeanCaches.AgentSessionStore.class))
 public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public static final String NAME = "agent-session";
     static final String BY_POLICY = "byPolicy";
@@ -67,6 +71,9 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
 
     @Inject
     PolicyValidation validation;
+
+    @Inject
+    SessionLifetime lifetime;
 
     @Inject
     SessionConfigMap sessionMap;
@@ -153,7 +160,8 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             // Keep the last decision and map while a governing policy is invalid: never act on a broken spec.
             status = statusBuilder.frozen(session, previous, invalid, now);
         } else {
-            Decision decision = engine.decide(all, Namespaces.info(namespace), session.getSpec(), now);
+            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session.getSpec(), now),
+                    Rfc3339.parse(session.getMetadata().getCreationTimestamp()), now);
             RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
             ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
             DriftOwner owner = DriftOwner.of(session);

@@ -37,7 +37,8 @@ public class SessionStatusBuilder {
         status.setPods(pods);
 
         // The CRD checks the timestamp's shape; an impossible date (month 13) is only found here.
-        boolean badSpec = session.getSpec().getExpiresAt() != null && Rfc3339.parse(session.getSpec().getExpiresAt()) == null;
+        boolean badSpec = session.getSpec().unreadable() != null
+                || session.getSpec().getExpiresAt() != null && Rfc3339.parse(session.getSpec().getExpiresAt()) == null;
         Conditions conditions = new Conditions(previous.getConditions(), session.getMetadata().getGeneration(), now);
         conditions.set(Conditions.READY, decision.phase().runs(), decision.phase().value(), decision.reason());
         conditions.set(Conditions.STALLED, badSpec, badSpec ? "InvalidSpec" : "Decided",

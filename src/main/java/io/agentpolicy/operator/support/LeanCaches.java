@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
@@ -58,6 +59,19 @@ public final class LeanCaches {
     public static final class AgentSessionStore extends TransformingItemStore<AgentSession> {
         public AgentSessionStore() {
             super(LeanCaches::dropManagedFields);
+        }
+    }
+
+    /** The admission-policy controller's primary store: every CRD of the cluster is listed, and only its name is read. */
+    public static final class CrdNameStore extends TransformingItemStore<CustomResourceDefinition> {
+        public CrdNameStore() {
+            super(crd -> {
+                crd.setSpec(null);
+                crd.setStatus(null);
+                crd.getMetadata().setManagedFields(null);
+                crd.getMetadata().setAnnotations(null);
+                return crd;
+            });
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,9 +16,12 @@ import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.engine.RenderedSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -62,15 +66,17 @@ public class ManagedConfigMaps {
                 .build();
     }
 
-    /** True when the actual map already holds everything the desired map says (extra metadata is tolerated). */
+    /** True when the actual map holds exactly the desired map: nothing missing, nothing of anyone else's. */
     public boolean isUpToDate(ConfigMap actual, ConfigMap desired) {
         if (actual == null || actual.getMetadata().getDeletionTimestamp() != null) {
             return false;
         }
         return Objects.equals(actual.getData(), desired.getData())
                 && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty())
-                && contains(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
-                && contains(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
+                && !Boolean.TRUE.equals(actual.getImmutable())
+                && (actual.getMetadata().getFinalizers() == null || actual.getMetadata().getFinalizers().isEmpty())
+                && Objects.equals(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
+                && Objects.equals(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
                 && ownerUids(actual.getMetadata().getOwnerReferences()).equals(ownerUids(desired.getMetadata().getOwnerReferences()));
     }
 
@@ -94,33 +100,78 @@ public class ManagedConfigMaps {
     }
 
     /**
-     * Puts a changed map back with a merge patch: data keys someone added are removed (server-side apply alone
-     * would keep them), the managed labels, annotations and owners restored, everything else left as it is.
-     * Resetting managedFields hands every field to the operator, so the editor no longer owns the data.
+     * Replaces a map that holds someone else's content (an edit, or a map the operator did not create) with exactly
+     * the desired one: server-side apply would keep every key, label, annotation and finalizer it did not set itself.
+     * The write is conditional on the version inspected (a newer edit fails it, and the retry sees that edit), and
+     * it declares the operator's apply as the only field manager, as if the operator had created the map: later
+     * applies then remove what they no longer set, and no one else's entry claims the data.
      */
-    public ConfigMap restore(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        Map<String, Object> data = new HashMap<>();
-        if (current.getData() != null) {
-            current.getData().keySet().forEach(key -> data.put(key, null));
+    public ConfigMap replace(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        Resource<ConfigMap> resource = client.configMaps().inNamespace(current.getMetadata().getNamespace())
+                .withName(current.getMetadata().getName());
+        boolean terminating = current.getMetadata().getDeletionTimestamp() != null;
+        if (terminating || Boolean.TRUE.equals(current.getImmutable())) {
+            // Immutable data can only go with the map, and a map being deleted goes anyway: it is made anew. Its
+            // finalizers go first, so that the deletion is immediate; the managed label comes with them, as the
+            // chart's guard lets the operator write only maps that carry it.
+            resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+                    "{\"metadata\":{\"finalizers\":null,\"labels\":{\"" + ApiConstants.MANAGED_BY_LABEL + "\":\""
+                            + ApiConstants.MANAGED_BY_VALUE + "\"},\"resourceVersion\":\"" + current.getMetadata().getResourceVersion() + "\"}}");
+            if (!terminating) {
+                resource.withGracePeriod(0).delete();
+            }
+            metrics.configMapWritten("delete");
+            return apply(null, desired, cache);
         }
-        data.putAll(desired.getData());
+        // A merge patch, not a PUT: only a patch names its field manager, and an update would be recorded as the
+        // client library's ("fabric8-kubernetes-client"), someone else as far as drift detection can tell.
         Map<String, Object> metadata = new HashMap<>();
-        metadata.put("labels", desired.getMetadata().getLabels());
-        metadata.put("annotations", desired.getMetadata().getAnnotations());
-        metadata.put("ownerReferences", desired.getMetadata().getOwnerReferences());
-        metadata.put("managedFields", List.of(Map.of()));
-        // Conditional on the version inspected: a newer edit fails the patch, and the retry sees (and counts) it.
         metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+        metadata.put("labels", exactly(current.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+        metadata.put("annotations", exactly(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+        metadata.put("ownerReferences", desired.getMetadata().getOwnerReferences());
+        metadata.put("finalizers", null);
+        metadata.put("managedFields", List.of(ownedByTheOperatorsApply(desired)));
         Map<String, Object> patch = new HashMap<>();
         patch.put("metadata", metadata);
-        patch.put("data", data);
+        patch.put("data", exactly(current.getData(), desired.getData()));
         patch.put("binaryData", null);
-        ConfigMap written = client.configMaps().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
-                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
-                        Serialization.asJson(patch));
-        metrics.configMapWritten("restore");
+        ConfigMap written = resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
+                Serialization.asJson(patch));
+        metrics.configMapWritten("replace");
         cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, current);
         return written;
+    }
+
+    /** A merge patch's map that leaves exactly the desired entries: those of the current one that it lacks are removed. */
+    private static Map<String, String> exactly(Map<String, String> current, Map<String, String> desired) {
+        Map<String, String> result = new HashMap<>();
+        if (current != null) {
+            current.keySet().forEach(key -> result.put(key, null));
+        }
+        result.putAll(desired);
+        return result;
+    }
+
+    /** The managedFields entry a server-side apply of the desired map by the operator would leave, and no other. */
+    static ManagedFieldsEntry ownedByTheOperatorsApply(ConfigMap desired) {
+        Map<String, Object> metadata = new TreeMap<>();
+        metadata.put("f:labels", fieldsOf(desired.getMetadata().getLabels().keySet()));
+        metadata.put("f:annotations", fieldsOf(desired.getMetadata().getAnnotations().keySet()));
+        List<OwnerReference> owners = desired.getMetadata().getOwnerReferences();
+        if (owners != null && !owners.isEmpty()) {
+            metadata.put("f:ownerReferences", owners.stream().collect(Collectors.toMap(
+                    owner -> "k:{\"uid\":\"" + owner.getUid() + "\"}", owner -> Map.of(), (a, b) -> a, TreeMap::new)));
+        }
+        FieldsV1 fields = new FieldsV1();
+        fields.setAdditionalProperty(DATA_FIELD, fieldsOf(desired.getData().keySet()));
+        fields.setAdditionalProperty("f:metadata", metadata);
+        return new ManagedFieldsEntryBuilder().withManager(FIELD_MANAGER).withOperation("Apply").withApiVersion("v1")
+                .withFieldsType("FieldsV1").withFieldsV1(fields).build();
+    }
+
+    private static Map<String, Object> fieldsOf(Set<String> keys) {
+        return keys.stream().collect(Collectors.toMap(key -> "f:" + key, key -> Map.of(), (a, b) -> a, TreeMap::new));
     }
 
     /** Deletes a map the operator manages; a map without the managed label is never touched. */
