@@ -19,6 +19,10 @@ public final class Helm {
         command.add(cluster.binary("HELM").toString());
         command.add("--kubeconfig=" + cluster.kubeconfig());
         command.addAll(List.of(arguments));
+        // Offline rendering assumes helm's built-in Kubernetes version, older than the chart's kubeVersion: use the cluster's.
+        if (List.of("template", "lint").contains(arguments[0])) {
+            command.add("--kube-version=" + cluster.version());
+        }
         return Kubectl.execute(command, null, Map.of());
     }
 
