@@ -121,6 +121,8 @@ class RbacProofTest {
             assertThat(session.getStatus().getPhase().value() + ":" + session.getStatus().getEffectiveMode()).as(id).isEqualTo(outcome);
             assertThat(configMap(admin, session.getMetadata().getNamespace(), session.getStatus().getConfigMap())).as(id).isNotNull();
         }));
+        // The agent pod once its session is decided: admission mounts the session's map, which exists by then.
+        applyRenamed(Path.of("examples/pods"), namespaces);
         await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.resources(PermissionPolicy.class).list().getItems())
                 .filteredOn(p -> p.getMetadata().getName().endsWith(suffix)).hasSize(5)
                 .allSatisfy(p -> assertThat(p.getStatus()).as(p.getMetadata().getName()).isNotNull()
@@ -174,7 +176,7 @@ class RbacProofTest {
                     can("create", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, name)
                             && can("patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", null, name));
         }
-        granted.put("update configmaps in " + other + " (takeover; narrowed at admission)", can("update", "", "configmaps", other, null, null));
+        granted.put("patch configmaps in " + other + " (takeover; narrowed at admission)", can("patch", "", "configmaps", other, null, null));
         granted.put("patch Lease agent-policy-operator in " + releaseNamespace,
                 can("patch", "coordination.k8s.io", "leases", releaseNamespace, null, "agent-policy-operator"));
 
@@ -293,13 +295,16 @@ class RbacProofTest {
             }
             apply(policy);
         }
-        for (Path directory : List.of(Path.of("examples/sessions"), Path.of("examples/pods"))) {
-            for (ObjectNode object : documents(directory)) {
-                ((ObjectNode) object.get("metadata")).put("namespace", namespaces.get(object.at("/metadata/namespace").asText()));
-                apply(object);
-            }
-        }
+        applyRenamed(Path.of("examples/sessions"), namespaces);
         return namespaces;
+    }
+
+    /** The example objects of a folder, in the renamed namespaces. */
+    private void applyRenamed(Path directory, Map<String, String> namespaces) throws IOException {
+        for (ObjectNode object : documents(directory)) {
+            ((ObjectNode) object.get("metadata")).put("namespace", namespaces.get(object.at("/metadata/namespace").asText()));
+            apply(object);
+        }
     }
 
     private String exampleNamespaceOfTier(String tier) throws IOException {

@@ -184,6 +184,7 @@ class NamespaceBaselineTest {
                 .contains("\"defaultMode\": \"plan\""));
         await().atMost(WITHIN).untilAsserted(() -> {
             PermissionPolicy policy = client.resources(PermissionPolicy.class).withName(policyName).get();
+            assertThat(policy.getStatus()).as("the policy's status is written").isNotNull();
             assertThat(policy.getStatus().getEmergencyOverride().getActive()).isTrue();
             assertThat(policy.getStatus().getEmergencyOverride().getExpiresAt()).isEqualTo(expiresAt.toString());
             assertThat(eventsAbout(policyName)).contains("OverrideActivated");

@@ -12,15 +12,17 @@ public final class Helm {
     private Helm() {
     }
 
-    /** Runs helm with the given arguments against the test cluster. */
+    /**
+     * Runs helm with the given arguments against the test cluster. Commands that render without asking the cluster
+     * (template, lint) render for the test cluster's Kubernetes version, as the chart requires 1.36.
+     */
     public static Kubectl.Result run(String... arguments) {
         TestCluster cluster = TestCluster.get();
         List<String> command = new ArrayList<>();
         command.add(cluster.binary("HELM").toString());
         command.add("--kubeconfig=" + cluster.kubeconfig());
         command.addAll(List.of(arguments));
-        // Offline rendering assumes helm's built-in Kubernetes version, older than the chart's kubeVersion: use the cluster's.
-        if (List.of("template", "lint").contains(arguments[0])) {
+        if (arguments.length > 0 && List.of("template", "lint").contains(arguments[0])) {
             command.add("--kube-version=" + cluster.version());
         }
         return Kubectl.execute(command, null, Map.of());
