@@ -152,6 +152,11 @@ class AgentPodAdmissionTest {
                     + "effective mode of AgentSession " + PLAN_SESSION + " (plan, tier " + ENFORCED_TIER + ", admission policy "
                     + "agentpolicy.io-session-pods): remove the flag, or request the mode in the session");
         }
+        for (String command : List.of("[sh, -c, \"claude --permission-mode $MODE\"]", "[claude, --permission-mode, \"$(MODE)\"]")) {
+            Kubectl.Result runTime = Kubectl.apply(pod(enforced, "opaque", PLAN_SESSION, command), ALICE);
+            assertThat(runTime.succeeded()).as(command).isFalse();
+            assertThat(runTime.stderr()).as(command).contains("container claude passes --permission-mode with a value set at run time");
+        }
         Kubectl.Result alias = Kubectl.apply(pod(enforced, "manual", PLAN_SESSION, "[claude, --permission-mode, manual]"), ALICE);
         assertThat(alias.stderr()).as("manual is Claude Code's alias of default").contains("container claude passes --permission-mode default");
         assertThat(Kubectl.apply(pod(enforced, "planner", PLAN_SESSION, "[claude, --permission-mode, plan]"), ALICE).succeeded()).isTrue();
@@ -209,6 +214,21 @@ class AgentPodAdmissionTest {
         assertThat(admin.succeeded()).as(admin.stderr()).isTrue();
         assertThat(client.pods().inNamespace(enforced).withName("exempt").get().getSpec().getContainers())
                 .flatExtracting(Container::getVolumeMounts).isEmpty();
+    }
+
+    @Test
+    void aTierNoPolicyCoversAllowsNoModeFlagButPlanAndInjectsNothing() {
+        String unknownTier = unique("uncovered");
+        String namespace = createNamespace(client, unique("uncovered"), NamespaceBaselineTest.TIER_LABEL, unknownTier).getMetadata().getName();
+        await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> {
+            Kubectl.Result bypass = Kubectl.run(pod(namespace, "uncovered", "", "[claude, --dangerously-skip-permissions]"), "apply", "-f", "-");
+            assertThat(bypass.succeeded()).isFalse();
+            assertThat(bypass.stderr()).contains("container claude passes --dangerously-skip-permissions", "outside the modes tier "
+                    + unknownTier + " allows without a session: plan (policies none");
+        });
+        assertThat(Kubectl.run(pod(namespace, "plain", "", "[claude, --permission-mode, plan]"), "apply", "-f", "-").succeeded()).isTrue();
+        List<Volume> volumes = client.pods().inNamespace(namespace).withName("plain").get().getSpec().getVolumes();
+        assertThat(volumes == null ? List.<Volume>of() : volumes).extracting(Volume::getName).doesNotContain("agentpolicy-managed-settings");
     }
 
     @Test

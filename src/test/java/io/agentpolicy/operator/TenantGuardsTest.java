@@ -41,7 +41,7 @@ class TenantGuardsTest {
         namespace = createNamespace(client, unique("guarded"), NamespaceBaselineTest.TIER_LABEL, TIER).getMetadata().getName();
         client.resource(new ClusterRoleBuilder().withNewMetadata().withName("tenant-editor").endMetadata()
                 .addNewRule().withApiGroups("").withResources("namespaces").withVerbs("get", "patch", "update").endRule()
-                .addNewRule().withApiGroups("").withResources("pods", "configmaps").withVerbs("get", "list", "create").endRule()
+                .addNewRule().withApiGroups("").withResources("pods", "configmaps").withVerbs("get", "list", "create", "patch").endRule()
                 .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs("get", "create").endRule()
                 .addNewRule().withApiGroups("batch").withResources("jobs").withVerbs("get", "create").endRule()
                 .addNewRule().withApiGroups("agentpolicy.io").withResources("agentsessions").withVerbs("get", "list", "create", "update", "patch").endRule()
@@ -51,6 +51,7 @@ class TenantGuardsTest {
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("tenant-editor").endRoleRef()
                 .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(ALICE).endSubject()
                 .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(MALLORY).endSubject()
+                .addNewSubject().withKind("ServiceAccount").withName("cluster-addon").withNamespace("kube-system").endSubject()
                 .build()).create();
         assertThat(Kubectl.apply(session("alice-senior", ALICE, "eng-senior", "acceptEdits"), ALICE, "eng-senior").succeeded()).isTrue();
         await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run(null, "label", "namespace", namespace, "--overwrite", "--dry-run=server",
@@ -83,6 +84,17 @@ class TenantGuardsTest {
                     + "agent-policy-operator renders", "choose another name");
         }
         assertThat(Kubectl.run(null, "create", "configmap", "app-config", "-n", namespace, "--as=" + MALLORY).succeeded()).isTrue();
+    }
+
+    @Test
+    void aKubeSystemAddOnWithEditRightsCannotChangeARenderedMap() {
+        await().atMost(NamespaceBaselineTest.WITHIN).until(() -> client.configMaps().inNamespace(namespace).withName("agent-managed-settings").get() != null);
+        Kubectl.Result edit = Kubectl.run(null, "patch", "configmap", "agent-managed-settings", "-n", namespace, "--type=merge",
+                "-p", "{\"data\":{\"managed-settings.json\":\"{}\"}}", "--as=system:serviceaccount:kube-system:cluster-addon",
+                "--as-group=system:serviceaccounts");
+        assertThat(edit.succeeded()).isFalse();
+        assertThat(edit.stderr()).contains("ConfigMap " + namespace + "/agent-managed-settings is managed by agent-policy-operator and cannot be "
+                + "changed by hand");
     }
 
     @Test

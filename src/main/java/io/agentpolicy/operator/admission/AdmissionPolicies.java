@@ -186,8 +186,8 @@ public class AdmissionPolicies {
                 .withMatchConditions(PodPolicies.podSpecChanged())
                 .withValidations(pods.namespaceChecks(name, deny))
                 .endSpec().build();
-        List<Variable> injectionVariables = new ArrayList<>(commonVariables(facts));
-        injectionVariables.addAll(namespaceVariables(facts));
+        List<Variable> injectionVariables = new ArrayList<>(matchVariables(facts));
+        injectionVariables.addAll(namespaceVariables(facts).subList(0, 2));
         return new Generated(policy, binding(policy, deny ? "Deny" : "Warn"),
                 deny ? SettingsInjection.resources(config.configMapName(), injectionVariables) : List.of());
     }
@@ -317,12 +317,7 @@ public class AdmissionPolicies {
 
     /** tier, one match variable per policy, and the merged enforcement and onViolation votes (docs api.md, Merging). */
     private List<Variable> commonVariables(List<PolicyFacts> facts) {
-        List<Variable> variables = new ArrayList<>();
-        variables.add(variable("tier", Cel.hasNamespaceLabel(config.tierLabel()) + " ? " + Cel.namespaceLabel(config.tierLabel())
-                + " : " + Cel.string(config.unclassifiedTier())));
-        for (int i = 0; i < facts.size(); i++) {
-            variables.add(variable("p" + i, facts.get(i).matches()));
-        }
+        List<Variable> variables = new ArrayList<>(matchVariables(facts));
         variables.add(variable("audit", Cel.and(List.of(
                 matchedWhere(facts, f -> f.enforcement() == Enforcement.AUDIT),
                 "!(" + matchedWhere(facts, f -> f.enforcement() == Enforcement.ENFORCE) + ")"))));
@@ -342,12 +337,25 @@ public class AdmissionPolicies {
         String allowedByAll = Cel.list(java.util.Arrays.stream(PermissionMode.values()).map(PermissionMode::value).toList())
                 + ".filter(m, " + Cel.and(java.util.stream.IntStream.range(0, facts.size()).mapToObj(i -> "!variables.p" + i + " || m in "
                         + Cel.list(facts.get(i).allowed().stream().map(PermissionMode::value).toList())).toList()) + ")";
+        // tiered and governed first: the injecting policy needs only them.
         return List.of(
                 variable("tiered", Cel.hasNamespaceLabel(config.tierLabel())),
                 variable("governed", "variables.tiered && (" + matched + ")"),
-                variable("policies", namesWhere(facts, i -> "true") + ".join(', ')"),
+                variable("policies", "size(" + namesWhere(facts, i -> "true") + ") == 0 ? 'none' : " + namesWhere(facts, i -> "true")
+                        + ".join(', ')"),
                 variable("allowedByAll", allowedByAll),
                 variable("namespaceModes", "variables.governed && size(variables.allowedByAll) > 0 ? variables.allowedByAll : ['plan']"));
+    }
+
+    /** The namespace's tier and, per policy, whether it matches the namespace. */
+    private List<Variable> matchVariables(List<PolicyFacts> facts) {
+        List<Variable> variables = new ArrayList<>();
+        variables.add(variable("tier", Cel.hasNamespaceLabel(config.tierLabel()) + " ? " + Cel.namespaceLabel(config.tierLabel())
+                + " : " + Cel.string(config.unclassifiedTier())));
+        for (int i = 0; i < facts.size(); i++) {
+            variables.add(variable("p" + i, facts.get(i).matches()));
+        }
+        return variables;
     }
 
     /** True when a matching policy has the property. */

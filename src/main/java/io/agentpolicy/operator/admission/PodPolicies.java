@@ -190,12 +190,18 @@ final class PodPolicies {
                 + "l.substring(0, l.indexOf(':')) + ' passes ' + " + flagsOutside("l", permitted) + ".join(' and '))";
     }
 
-    /** Descriptions of the mode flags in the command line that launch outside the permitted modes. */
+    /**
+     * Descriptions of the mode flags in the command line that launch outside the permitted modes; a mode filled in
+     * at run time counts as any mode, so it passes only where every mode is permitted.
+     */
     private static String flagsOutside(String line, String permitted) {
-        return Arrays.stream(PermissionMode.values())
+        List<String> entries = new ArrayList<>(Arrays.stream(PermissionMode.values())
                 .map(mode -> "(" + line + ".matches(" + Cel.string(LockedModeFlags.forMode(mode)) + ") && !(" + Cel.string(mode.value())
                         + " in " + permitted + ") ? " + Cel.string(LockedModeFlags.describe(mode)) + " : '')")
-                .collect(Collectors.joining(", ", "[", "].filter(f, f != '')"));
+                .toList());
+        entries.add("(" + line + ".matches(" + Cel.string(LockedModeFlags.RUN_TIME_MODE) + ") && size(" + permitted + ") < "
+                + PermissionMode.values().length + " ? '--permission-mode with a value set at run time (spell the mode out)' : '')");
+        return entries.stream().collect(Collectors.joining(", ", "[", "].filter(f, f != '')"));
     }
 
     /** Each mode with the modes ranked at or below it. */

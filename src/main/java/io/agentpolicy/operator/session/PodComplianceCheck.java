@@ -33,6 +33,7 @@ public final class PodComplianceCheck {
     /** Per mode, the command-line flags that start Claude Code in it. */
     private static final Map<PermissionMode, Pattern> FLAGS = Arrays.stream(PermissionMode.values())
             .collect(Collectors.toUnmodifiableMap(mode -> mode, mode -> Pattern.compile(LockedModeFlags.forMode(mode))));
+    private static final Pattern RUN_TIME_MODE = Pattern.compile(LockedModeFlags.RUN_TIME_MODE);
     private static final Path DIRECTORY = Path.of(ApiConstants.MOUNT_DIRECTORY);
 
     private PodComplianceCheck() {
@@ -79,6 +80,10 @@ public final class PodComplianceCheck {
                     problems.add(new PodViolation(name, container.getName(),
                             "starts Claude Code in " + mode.value() + ", above this session's effective mode " + effectiveMode.value()));
                 }
+            }
+            if (effectiveMode != null && effectiveMode != PermissionMode.BYPASS_PERMISSIONS && RUN_TIME_MODE.matcher(commandLine).find()) {
+                problems.add(new PodViolation(name, container.getName(),
+                        "starts Claude Code in a mode set at run time, which may be above this session's effective mode " + effectiveMode.value()));
             }
             if (container.getVolumeMounts() != null) {
                 container.getVolumeMounts().stream().filter(m -> overridesSettings(m, sessionVolumes)).forEach(m -> problems.add(

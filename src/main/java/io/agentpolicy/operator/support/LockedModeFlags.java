@@ -17,6 +17,12 @@ public final class LockedModeFlags {
     private static final String BEFORE = "(^|[\\s;&|(])";
     private static final String AFTER = "($|[\\s;&|)])";
 
+    /**
+     * A --permission-mode whose value the shell or the kubelet fills in at run time ({@code $MODE}, {@code $(MODE)},
+     * a command substitution): nobody can tell from the spec which mode it is, so it may be any.
+     */
+    public static final String RUN_TIME_MODE = BEFORE + "--permission-mode(=|\\s+)[$`]";
+
     private LockedModeFlags() {
     }
 
