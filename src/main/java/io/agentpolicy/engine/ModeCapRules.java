@@ -13,7 +13,7 @@ import io.agentpolicy.api.PermissionMode;
  * acceptEdits) must be held down by rules, which bind in every mode.
  *
  * <p>
- * Measured with Claude Code 2.1.328 (ClaudeCodeConformanceIT re-measures it on every build):
+ * Measured with Claude Code 2.1.328 (ClaudeCodeConformanceIT checks the table against the client on every build):
  * <ul>
  * <li>acceptEdits runs Edit, Write and NotebookEdit in the working directory, and Bash commands it deems file-system
  * only: touch, mkdir, cp, mv, rm, and any command whose output is redirected into a file ({@code echo x > f}). No
@@ -27,12 +27,12 @@ import io.agentpolicy.api.PermissionMode;
  * </ul>
  * Hence: a plan cap denies the acting tools (a human approving an edit would already exceed plan); a default or dontAsk
  * cap asks before them (default, which both caps admit, asks too); acceptEdits and above need nothing, because the
- * map locks bypassPermissions and auto wherever they are above the cap. WebFetch is left alone: it asks in every mode
- * below bypassPermissions and auto, so a cap below those never lets it run unasked.
+ * map locks bypassPermissions and auto wherever they are above the cap. WebFetch is left alone: no mode below auto
+ * runs it unasked (default and acceptEdits ask, plan and dontAsk refuse).
  */
 public final class ModeCapRules {
     /** The built-in tools that change files or run commands, each named on its own (see the class comment). */
-    static final List<String> ACTING_TOOLS = List.of("Bash", "Edit", "NotebookEdit", "Write");
+    private static final List<String> ACTING_TOOLS = List.of("Bash", "Edit", "NotebookEdit", "Write");
 
     /** The deny and ask rules one cap adds to a rendered map. */
     public record Rules(List<String> deny, List<String> ask) {
