@@ -180,6 +180,7 @@ class AdoptionTest {
             assertThat(map.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
                     .containsOnly("agent-policy-operator");
             PermissionPolicy status = client.resources(PermissionPolicy.class).withName(policy).get();
+            assertThat(status.getStatus()).as("status written").isNotNull();
             assertThat(status.getStatus().getObservedGeneration()).isEqualTo(status.getMetadata().getGeneration());
             assertThat(Conditions.isTrue(status.getStatus().getConditions(), Conditions.READY)).isTrue();
         });

@@ -77,6 +77,7 @@ class InvalidSessionTest {
         assertThat(result.succeeded()).as(result.stderr()).isTrue();
         await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> {
             AgentSession session = client.resources(AgentSession.class).inNamespace(namespace).withName("feb-30").get();
+            assertThat(session.getStatus()).as("status written").isNotNull();
             assertThat(session.getStatus().getPhase()).isEqualTo(SessionPhase.DENIED);
             assertThat(session.getStatus().getReason()).contains("spec.expiresAt \"2026-02-30T10:00:00Z\"");
             assertThat(Conditions.find(session.getStatus().getConditions(), Conditions.STALLED).getMessage()).contains("spec.expiresAt");

@@ -195,6 +195,7 @@ class NamespaceBaselineTest {
         LOG.infof("override lapsed at %s; map restored %d ms later", expiresAt, Duration.between(expiresAt, Instant.now()).toMillis());
         await().atMost(WITHIN).untilAsserted(() -> {
             PermissionPolicy policy = client.resources(PermissionPolicy.class).withName(policyName).get();
+            assertThat(policy.getStatus()).as("status written").isNotNull();
             assertThat(policy.getStatus().getEmergencyOverride().getActive()).isFalse();
             assertThat(eventsAbout(policyName)).contains("OverrideExpired");
         });

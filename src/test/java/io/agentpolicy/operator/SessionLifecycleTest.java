@@ -141,6 +141,7 @@ class SessionLifecycleTest {
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> modesOf(namespace).equals(List.of("plan", "plan")));
         LOG.infof("emergency override: sessions at plan %d ms after it was declared", Duration.between(declared, Instant.now()).toMillis());
         AgentSession edits = client.resources(AgentSession.class).inNamespace(namespace).withName("edits").get();
+        assertThat(edits.getStatus()).as("status written").isNotNull();
         assertThat(edits.getStatus().getPhase()).isEqualTo(SessionPhase.DOWNGRADED);
         assertThat(edits.getStatus().getReason()).contains("emergency override caps at plan", "INC-7 database failover");
         assertThat(settingsOf(configMap(client, namespace, "agent-session-edits"))).contains("\"defaultMode\": \"plan\"");
@@ -166,6 +167,7 @@ class SessionLifecycleTest {
         LOG.infof("session expired %d ms after its expiresAt", Duration.between(expiresAt, Instant.now()).toMillis());
         await().atMost(WITHIN).until(() -> configMap(client, namespace, "agent-session-short") == null);
         AgentSession expired = client.resources(AgentSession.class).inNamespace(namespace).withName("short").get();
+        assertThat(expired.getStatus()).as("status written").isNotNull();
         assertThat(expired.getStatus().getEffectiveMode()).isNull();
         assertThat(expired.getStatus().getConfigMap()).isNull();
         assertThat(eventReasons(namespace, "short")).contains("Admitted", "Expired");
@@ -187,6 +189,7 @@ class SessionLifecycleTest {
         assertThat(patch.succeeded()).as(patch.stderr()).isTrue();
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             AgentSession now = client.resources(AgentSession.class).inNamespace(namespace).withName("modest").get();
+            assertThat(now.getStatus()).as("status written").isNotNull();
             assertThat(now.getStatus().getEffectiveMode()).isEqualTo(decided.getStatus().getEffectiveMode());
             assertThat(now.getStatus().getReason()).isEqualTo(decided.getStatus().getReason());
         });
@@ -229,6 +232,7 @@ class SessionLifecycleTest {
 
         await().atMost(WITHIN).untilAsserted(() -> {
             AgentSession session = client.resources(AgentSession.class).inNamespace(namespace).withName("agent").get();
+            assertThat(session.getStatus()).as("status written").isNotNull();
             assertThat(session.getStatus().getPods().getNonCompliant()).isEqualTo(1);
             assertThat(session.getStatus().getPods().getViolations()).extracting("problem").containsExactlyInAnyOrder(
                     "does not mount ConfigMap agent-session-agent at /etc/claude-code",
