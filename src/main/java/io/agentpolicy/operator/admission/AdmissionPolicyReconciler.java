@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -15,6 +14,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.support.EventRecorder;
@@ -83,7 +83,7 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
     Clock clock;
 
     /** The spec last written per generated object (kind/name): a fixed, small set. Tells a restore from an update. */
-    private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
+    private final Map<String, String> lastWritten = Bounded.map(Bounded.PER_POLICY_SET);
 
     private InformerEventSource<PermissionPolicy, CustomResourceDefinition> policies;
     private List<InformerEventSource<? extends HasMetadata, CustomResourceDefinition>> generated;

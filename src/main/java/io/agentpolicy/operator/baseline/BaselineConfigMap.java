@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.MergedPolicy;
@@ -29,10 +29,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 /** The namespace baseline dependent: the desired agent-managed-settings map of one namespace. */
 @ApplicationScoped
 public class BaselineConfigMap {
-    /** Distinct policy sets are few (one per tier, a few more while policies change); past this the memo restarts. */
-    static final int MAX_RENDERINGS = 1_000;
-
-    private final Map<String, Rendering> renderings = new ConcurrentHashMap<>();
+    /** Distinct policy sets are few: one per tier, a few more while policies change. */
+    private final Map<String, Rendering> renderings = Bounded.map(Bounded.PER_POLICY_SET);
 
     @Inject
     PolicyEngine engine;
@@ -84,9 +82,6 @@ public class BaselineConfigMap {
         }
         String key = matching.stream().map(p -> p.getMetadata().getUid() + "@" + p.getMetadata().getResourceVersion()
                 + (engine.overrideInForce(p, now) ? "+override" : "")).collect(Collectors.joining(","));
-        if (renderings.size() > MAX_RENDERINGS) {
-            renderings.clear();
-        }
         return renderings.computeIfAbsent(key, k -> Rendering.of(engine.merge(matching, now)));
     }
 

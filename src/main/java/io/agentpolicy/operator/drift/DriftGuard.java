@@ -1,18 +1,17 @@
 package io.agentpolicy.operator.drift;
 
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.Enforcement;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
@@ -30,19 +29,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class DriftGuard {
     /** The last resourceVersion seen or written per map (namespace/name): a map missing from here was deleted. */
-    private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, String> lastSeen = Bounded.map(Bounded.PER_MAP);
     /** Changes already counted in the metric (a change may reach several owners, at different moments). */
-    private final Set<String> counted = new LinkedHashSet<>();
-    private static final int MAX_COUNTED = 10_000;
+    private final Set<String> counted = Bounded.set(Bounded.PER_MAP);
     /** The API server's answer to an apply that would change an immutable map's data, or to an invalid write. */
     private static final int UNPROCESSABLE_ENTITY = 422;
     /** RBAC or an admission policy refused the write. */
     private static final int FORBIDDEN = 403;
     /** Why the last write of a map (namespace/name) was refused; absent once a write passes. */
-    private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    private final Map<String, String> refusals = Bounded.map(Bounded.PER_MAP);
     private final List<Consumer<List<DriftOwner>>> refusalListeners = new CopyOnWriteArrayList<>();
     /** The last state of each map that the operator wrote, the reference for edits made on top of other edits. */
-    private final Map<String, ConfigMap> lastWritten = new ConcurrentHashMap<>();
+    private final Map<String, ConfigMap> lastWritten = Bounded.map(Bounded.PER_MAP);
 
     @Inject
     ManagedConfigMaps maps;
@@ -208,13 +206,8 @@ public class DriftGuard {
                 events.record(owner.resource(), Reason.DriftDetected, message);
             }
         }
-        synchronized (counted) {
-            if (!counted.add(drift.namespace() + "/" + drift.configMap() + "@" + drift.version())) {
-                return;
-            }
-            if (counted.size() > MAX_COUNTED) {
-                counted.remove(counted.iterator().next());
-            }
+        if (!counted.add(drift.namespace() + "/" + drift.configMap() + "@" + drift.version())) {
+            return;
         }
         registry.counter("agentpolicy.drift.detected", "tier", tier).increment();
     }

@@ -8,12 +8,12 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.DriftEntry;
 import io.agentpolicy.api.DriftStatus;
 
@@ -38,7 +38,7 @@ public class DriftLedger {
         }
     }
 
-    private final Map<String, Book> books = new ConcurrentHashMap<>();
+    private final Map<String, Book> books = Bounded.map(Bounded.PER_POLICY_SET + Bounded.PER_SESSION);
 
     /**
      * Records the drift for the owner unless this change of the map was recorded already; true when new. The entry

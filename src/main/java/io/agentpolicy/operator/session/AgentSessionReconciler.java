@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -28,6 +27,7 @@ import io.agentpolicy.operator.drift.Drift;
 import io.agentpolicy.operator.drift.DriftGuard;
 import io.agentpolicy.operator.drift.DriftLedger;
 import io.agentpolicy.operator.drift.DriftOwner;
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.JsonTrees;
@@ -64,7 +64,6 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public static final String NAME = "agent-session";
     static final String BY_POLICY = "byPolicy";
     static final String BY_SESSION = "bySession";
-    static final int MAX_REMEMBERED = 50_000;
 
     @Inject
     PolicyEngine engine;
@@ -96,7 +95,8 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     @Inject
     Clock clock;
 
-    private final Map<String, String> lastRecorded = new ConcurrentHashMap<>();
+    /** The last outcome audited per session: forgetting one costs at most one repeated audit line. */
+    private final Map<String, String> lastRecorded = Bounded.map(Bounded.PER_SESSION);
     private InformerEventSource<PermissionPolicy, AgentSession> policies;
     private InformerEventSource<Namespace, AgentSession> namespaces;
     private InformerEventSource<ConfigMap, AgentSession> configMaps;
@@ -222,9 +222,6 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         String outcome = next.getPhase() + "/" + next.getEffectiveMode() + "/" + next.getReason();
         String previousOutcome = previous.getPhase() + "/" + previous.getEffectiveMode() + "/" + previous.getReason();
         String uid = session.getMetadata().getUid();
-        if (lastRecorded.size() > MAX_REMEMBERED) {
-            lastRecorded.clear(); // sessions come and go; forgetting costs at most one repeated audit line each
-        }
         if (!outcome.equals(previousOutcome) && !outcome.equals(lastRecorded.put(uid, outcome))) {
             audit.record(session, decision, now);
             events.record(session, Reason.valueOf(next.getPhase().value()), next.getReason());

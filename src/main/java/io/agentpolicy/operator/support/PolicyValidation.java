@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +19,9 @@ import io.agentpolicy.engine.ValidationResult;
  */
 @ApplicationScoped
 public class PolicyValidation {
-    private final Map<String, ValidationResult> byGeneration = new ConcurrentHashMap<>();
-    private final Map<String, PermissionPolicy> lastValid = new ConcurrentHashMap<>();
+    private final Map<String, ValidationResult> byGeneration = Bounded.map(Bounded.PER_POLICY_SET);
+    /** Whole policies: the version in force while a newer spec is invalid. */
+    private final Map<String, PermissionPolicy> lastValid = Bounded.map(Bounded.PER_POLICY_SET);
 
     @Inject
     PolicyEngine engine;
@@ -29,15 +29,24 @@ public class PolicyValidation {
     @Inject
     Clock clock;
 
+    /**
+     * The key holds the override's recorded activation, never the clock: a fresh override (not recorded yet) is
+     * judged against now, and only a verdict that time cannot change is kept (an override's length only shrinks
+     * as time passes, so "valid" stays valid).
+     */
     public ValidationResult validate(PermissionPolicy policy) {
-        Instant activatedAt = overrideActivatedAt(policy);
-        // Without an override the activation instant plays no part: leaving it out lets the cache hit.
-        boolean hasOverride = policy.getSpec() != null && policy.getSpec().getEmergencyOverride() != null;
-        String key = policy.getMetadata().getUid() + "/" + policy.getMetadata().getGeneration() + (hasOverride ? "/" + activatedAt : "");
-        if (byGeneration.size() > 10_000) {
-            byGeneration.clear();
+        Instant recorded = recordedActivation(policy);
+        Instant activatedAt = recorded != null ? recorded : clock.instant();
+        String key = policy.getMetadata().getUid() + "/" + policy.getMetadata().getGeneration() + "/" + (recorded == null ? "unrecorded" : recorded);
+        ValidationResult known = byGeneration.get(key);
+        if (known != null) {
+            return known;
         }
-        return byGeneration.computeIfAbsent(key, k -> engine.validate(policy, activatedAt));
+        ValidationResult result = engine.validate(policy, activatedAt);
+        if (recorded != null || result.errors().isEmpty()) {
+            byGeneration.put(key, result);
+        }
+        return result;
     }
 
     public boolean isValid(PermissionPolicy policy) {
@@ -58,12 +67,14 @@ public class PolicyValidation {
 
     /** When the override began, as recorded in status; a fresh override counts from now. */
     public Instant overrideActivatedAt(PermissionPolicy policy) {
+        Instant recorded = recordedActivation(policy);
+        return recorded != null ? recorded : clock.instant();
+    }
+
+    private static Instant recordedActivation(PermissionPolicy policy) {
         if (policy.getStatus() != null && policy.getStatus().getEmergencyOverride() != null) {
-            Instant recorded = Rfc3339.parse(policy.getStatus().getEmergencyOverride().getActivatedAt());
-            if (recorded != null) {
-                return recorded;
-            }
+            return Rfc3339.parse(policy.getStatus().getEmergencyOverride().getActivatedAt());
         }
-        return clock.instant();
+        return null;
     }
 }
