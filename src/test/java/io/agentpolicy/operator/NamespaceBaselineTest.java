@@ -172,6 +172,31 @@ class NamespaceBaselineTest {
     }
 
     @Test
+    void deletingAPolicyThatChangedNothingStillDropsItsOwnershipAndLeavesTheOtherReady() {
+        String tier = unique("owners");
+        String kept = "a-" + unique("kept");
+        String redundant = "b-" + unique("redundant");
+        applyPolicy(client, kept, "tiers: [" + tier + "]\nmodes: {default: plan}");
+        applyPolicy(client, redundant, "tiers: [" + tier + "]\nmodes: {default: plan}");
+        String namespace = createNamespace(client, unique("owners"), TIER_LABEL, tier).getMetadata().getName();
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(configMap(client, namespace, MAP)).isNotNull()
+                .satisfies(map -> assertThat(map.getMetadata().getOwnerReferences()).extracting(OwnerReference::getName)
+                        .containsExactlyInAnyOrder(kept, redundant)));
+        String settings = settingsOf(configMap(client, namespace, MAP));
+
+        client.resources(PermissionPolicy.class).withName(redundant).delete();
+        await().atMost(WITHIN).untilAsserted(() -> {
+            ConfigMap map = configMap(client, namespace, MAP);
+            assertThat(map.getMetadata().getOwnerReferences()).extracting(OwnerReference::getName).containsExactly(kept);
+            assertThat(map.getMetadata().getAnnotations()).containsEntry("agentpolicy.io/policies", kept);
+            assertThat(settingsOf(map)).isEqualTo(settings);
+            PermissionPolicy policy = client.resources(PermissionPolicy.class).withName(kept).get();
+            assertThat(policy.getStatus()).as("status written").isNotNull();
+            assertThat(Conditions.isTrue(policy.getStatus().getConditions(), Conditions.READY)).isTrue();
+        });
+    }
+
+    @Test
     void anEmergencyOverrideCapsTheDefaultModeAndLapsesByItself() {
         String tier = unique("override");
         String policyName = unique("override-policy");
