@@ -2,10 +2,8 @@ package io.agentpolicy.api;
 
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -13,13 +11,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AgentSessionSpec implements UnreadableSpec.Tolerant {
-
-    @JsonIgnore
-    private UnreadableSpec.Reason unreadable;
-
-    @JsonIgnore
-    private JsonNode stored;
+public class AgentSessionSpec extends TolerantSpec {
 
     @Required
     @Size(min = 1, max = 253)
@@ -97,21 +89,5 @@ public class AgentSessionSpec implements UnreadableSpec.Tolerant {
 
     public void setExpiresAt(String expiresAt) {
         this.expiresAt = expiresAt;
-    }
-
-    @Override
-    public UnreadableSpec.Reason unreadable() {
-        return unreadable;
-    }
-
-    @Override
-    public JsonNode stored() {
-        return stored;
-    }
-
-    @Override
-    public void markUnreadable(UnreadableSpec.Reason reason, JsonNode stored) {
-        this.unreadable = reason;
-        this.stored = stored;
     }
 }

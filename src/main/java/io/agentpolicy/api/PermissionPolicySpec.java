@@ -2,7 +2,6 @@ package io.agentpolicy.api;
 
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,13 +17,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.tiers) && size(self.tiers) > 0) || has(self.namespaceSelector)",
         message = "set spec.tiers, spec.namespaceSelector or both: a policy must say which namespaces it governs")
-public class PermissionPolicySpec implements UnreadableSpec.Tolerant {
-
-    @JsonIgnore
-    private UnreadableSpec.Reason unreadable;
-
-    @JsonIgnore
-    private JsonNode stored;
+public class PermissionPolicySpec extends TolerantSpec {
 
     @Size(max = 32)
     @ValidationRule(value = "self.all(t, size(t) > 0 && size(t) <= 63)", message = "each tier must be 1 to 63 characters long")
@@ -149,21 +142,5 @@ public class PermissionPolicySpec implements UnreadableSpec.Tolerant {
 
     public void setSettings(JsonNode settings) {
         this.settings = settings;
-    }
-
-    @Override
-    public UnreadableSpec.Reason unreadable() {
-        return unreadable;
-    }
-
-    @Override
-    public JsonNode stored() {
-        return stored;
-    }
-
-    @Override
-    public void markUnreadable(UnreadableSpec.Reason reason, JsonNode stored) {
-        this.unreadable = reason;
-        this.stored = stored;
     }
 }

@@ -29,21 +29,10 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
  * is just as unreadable, for the same reason. (A module rather than an annotation: the CRD generator would take a
  * custom serializer on the spec for a schema-less object.)
  */
-public abstract class UnreadableSpec<T extends UnreadableSpec.Tolerant> extends StdDeserializer<T> {
+public abstract class UnreadableSpec<T extends TolerantSpec> extends StdDeserializer<T> {
 
     /** The field that could not be read (e.g. spec.priority) and why. */
     public record Reason(String field, String message) {
-    }
-
-    /** A spec that may stand for one that could not be read. */
-    public interface Tolerant {
-        /** Why the stored spec could not be read; null when it was read. */
-        Reason unreadable();
-
-        /** The spec as stored, when it could not be read. */
-        JsonNode stored();
-
-        void markUnreadable(Reason reason, JsonNode stored);
     }
 
     /** Writes an unreadable spec as it was stored and any other as usual. */
@@ -51,7 +40,7 @@ public abstract class UnreadableSpec<T extends UnreadableSpec.Tolerant> extends 
         @Override
         @SuppressWarnings("unchecked")
         public JsonSerializer<?> modifySerializer(SerializationConfig config, BeanDescription bean, JsonSerializer<?> serializer) {
-            return Tolerant.class.isAssignableFrom(bean.getBeanClass()) ? new AsStored((JsonSerializer<Object>) serializer) : serializer;
+            return TolerantSpec.class.isAssignableFrom(bean.getBeanClass()) ? new AsStored((JsonSerializer<Object>) serializer) : serializer;
         }
     });
 
@@ -72,7 +61,7 @@ public abstract class UnreadableSpec<T extends UnreadableSpec.Tolerant> extends 
 
         @Override
         public void serialize(Object spec, JsonGenerator generator, SerializerProvider provider) throws IOException {
-            Tolerant tolerant = (Tolerant) spec;
+            TolerantSpec tolerant = (TolerantSpec) spec;
             if (tolerant.unreadable() != null) {
                 generator.writeTree(tolerant.stored());
             } else {
