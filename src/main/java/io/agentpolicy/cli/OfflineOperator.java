@@ -5,13 +5,12 @@ import java.util.List;
 
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.engine.BaselinePlan;
+import io.agentpolicy.engine.BaselineRendering;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.EngineConfig;
-import io.agentpolicy.engine.MergedPolicy;
 import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.engine.PolicyEngine;
-import io.agentpolicy.engine.RenderedSettings;
-import io.agentpolicy.engine.SettingsRenderer;
 
 /**
  * What the operator would do with a set of valid policies, computed without a cluster by the same engine calls its
@@ -28,31 +27,14 @@ final class OfflineOperator {
         this.policies = List.copyOf(policies);
     }
 
-    /** The namespace's baseline map, or why the operator writes none. */
-    sealed interface Baseline permits Rendered, NoMap {
+    /** The namespace's baseline map as the baseline reconciler plans it (every policy here is valid). */
+    BaselinePlan baseline(NamespaceInfo namespace) {
+        return engine.planBaseline(policies, namespace, List.of(), policy -> true);
     }
 
-    /** The managed-settings.json the operator writes into the namespace's agent-managed-settings map. */
-    record Rendered(RenderedSettings settings, MergedPolicy merged) implements Baseline {
-    }
-
-    /** The operator writes no baseline map for the namespace, and why. */
-    record NoMap(String reason) implements Baseline {
-    }
-
-    /** As the baseline reconciler plans it: select by tier label and selector, merge at now, render. */
-    Baseline baseline(NamespaceInfo namespace, Instant now) {
-        if (engine.tierOf(namespace) == null) {
-            return new NoMap("namespace " + namespace.name() + " has no " + config.tierLabel() + " label, so the operator "
-                    + "writes no baseline map for it (sessions there are decided as tier " + config.unclassifiedTier() + ")");
-        }
-        List<PermissionPolicy> matching = engine.forBaseline(policies, namespace);
-        if (matching.isEmpty()) {
-            return new NoMap("no PermissionPolicy governs namespace " + namespace.name() + ", tier " + engine.tierOf(namespace)
-                    + ", so the operator writes no baseline map for it");
-        }
-        MergedPolicy merged = engine.merge(matching, now);
-        return new Rendered(SettingsRenderer.renderBaseline(merged), merged);
+    /** The map a plan to render calls for, merged at now. */
+    BaselineRendering render(BaselinePlan.Render plan, Instant now) {
+        return engine.renderBaseline(plan.policies(), now);
     }
 
     /** As the operator decides an AgentSession in the namespace. */

@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
-import io.agentpolicy.cli.OfflineOperator.Baseline;
-import io.agentpolicy.cli.OfflineOperator.NoMap;
-import io.agentpolicy.cli.OfflineOperator.Rendered;
+import io.agentpolicy.engine.BaselinePlan;
+import io.agentpolicy.engine.BaselineRendering;
 import io.agentpolicy.engine.NamespaceInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,12 +53,13 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         policies.diagnostics().forEach(warning -> err.println(warning.toLine()));
 
-        Baseline baseline = new OfflineOperator(engine.config(), policies.policyObjects()).baseline(target, now);
-        if (baseline instanceof NoMap noMap) {
-            err.println("error: " + noMap.reason());
+        OfflineOperator operator = new OfflineOperator(engine.config(), policies.policyObjects());
+        BaselinePlan plan = operator.baseline(target);
+        if (!(plan instanceof BaselinePlan.Render render)) {
+            err.println("error: " + plan.reason());
             return AgentPolicyCli.EXIT_INVALID;
         }
-        Rendered rendered = (Rendered) baseline;
+        BaselineRendering rendered = operator.render(render, now);
         rendered.merged().conflicts().forEach(conflict -> err.println("warning: " + conflict.message()));
         spec.commandLine().getOut().print(rendered.settings().json());
         return AgentPolicyCli.EXIT_OK;

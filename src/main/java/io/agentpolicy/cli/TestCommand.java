@@ -8,16 +8,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
+import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
-import io.agentpolicy.cli.OfflineOperator.Baseline;
-import io.agentpolicy.cli.OfflineOperator.NoMap;
-import io.agentpolicy.cli.OfflineOperator.Rendered;
 import io.agentpolicy.cli.PolicyTestFile.Expectation;
 import io.agentpolicy.cli.PolicyTestFile.NamespaceSource;
 import io.agentpolicy.cli.PolicyTestFile.TestCase;
-import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.NamespaceInfo;
 import picocli.CommandLine.Command;
@@ -110,12 +108,15 @@ final class TestCommand implements Callable<Integer> {
             }
         }
         if (expect.rendered() != null) {
-            Baseline baseline = operator.baseline(namespace, now);
-            if (baseline instanceof NoMap noMap) {
-                failures.add("expected a rendered map, but " + noMap.reason());
-            } else if (!expect.rendered().equals(((Rendered) baseline).settings().json())) {
-                failures.add("rendered managed-settings.json differs from " + expect.renderedFrom() + " (- expected, + rendered):");
-                failures.addAll(LineDiff.diff(expect.rendered(), ((Rendered) baseline).settings().json()));
+            BaselinePlan plan = operator.baseline(namespace);
+            if (!(plan instanceof BaselinePlan.Render render)) {
+                failures.add("expected a rendered map, but " + plan.reason());
+            } else {
+                String rendered = operator.render(render, now).settings().json();
+                if (!expect.rendered().equals(rendered)) {
+                    failures.add("rendered managed-settings.json differs from " + expect.renderedFrom() + " (- expected, + rendered):");
+                    failures.addAll(LineDiff.diff(expect.rendered(), rendered));
+                }
             }
         }
         return failures;

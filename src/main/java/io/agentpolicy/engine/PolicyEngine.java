@@ -3,6 +3,7 @@ package io.agentpolicy.engine;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,10 +15,12 @@ import io.agentpolicy.api.PermissionPolicy;
  * clock; every time-dependent call takes the current instant. Render with {@link SettingsRenderer}.
  */
 public final class PolicyEngine {
+    private final EngineConfig config;
     private final PolicySelection selection;
     private final SessionDecider decider;
 
     public PolicyEngine(EngineConfig config) {
+        this.config = config;
         this.selection = new PolicySelection(config);
         this.decider = new SessionDecider(selection);
     }
@@ -30,6 +33,37 @@ public final class PolicyEngine {
     /** The policies rendered into the namespace's baseline map (none for an unclassified namespace), sorted by name. */
     public List<PermissionPolicy> forBaseline(Collection<PermissionPolicy> all, NamespaceInfo ns) {
         return selection.forBaseline(all, ns);
+    }
+
+    /**
+     * What the namespace's baseline map should be. An invalid policy that governs the namespace, or that its current
+     * map was rendered from (renderedFrom: the map's agentpolicy.io/policies), keeps the map as it is: an invalid
+     * spec (say, a broken selector) must neither re-render nor remove it.
+     */
+    public BaselinePlan planBaseline(Collection<PermissionPolicy> all, NamespaceInfo ns, Collection<String> renderedFrom,
+            Predicate<PermissionPolicy> valid) {
+        List<PermissionPolicy> matching = forBaseline(all, ns);
+        List<String> invalid = all.stream()
+                .filter(p -> matching.contains(p) || renderedFrom.contains(p.getMetadata().getName()))
+                .filter(valid.negate()).map(p -> p.getMetadata().getName()).sorted().toList();
+        if (!invalid.isEmpty()) {
+            return new BaselinePlan.Keep(invalid);
+        }
+        if (tierOf(ns) == null) {
+            return new BaselinePlan.None("namespace " + ns.name() + " has no " + config.tierLabel() + " label, so the operator "
+                    + "writes no baseline map for it (sessions there are decided as tier " + config.unclassifiedTier() + ")");
+        }
+        if (matching.isEmpty()) {
+            return new BaselinePlan.None("no PermissionPolicy governs namespace " + ns.name() + ", tier " + tierOf(ns)
+                    + ", so the operator writes no baseline map for it");
+        }
+        return new BaselinePlan.Render(matching);
+    }
+
+    /** The merge of the policies a {@link BaselinePlan.Render} names, at now, and the map's canonical content. */
+    public BaselineRendering renderBaseline(List<PermissionPolicy> policies, Instant now) {
+        MergedPolicy merged = merge(policies, now);
+        return new BaselineRendering(merged, SettingsRenderer.renderBaseline(merged));
     }
 
     /** The policies that decide sessions in the namespace, sorted by name. */

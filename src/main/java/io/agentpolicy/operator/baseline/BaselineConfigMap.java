@@ -12,12 +12,13 @@ import jakarta.inject.Inject;
 import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.engine.BaselinePlan;
+import io.agentpolicy.engine.BaselineRendering;
 import io.agentpolicy.engine.MergedPolicy;
 import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.engine.PolicyEngine;
-import io.agentpolicy.engine.RenderedSettings;
-import io.agentpolicy.engine.SettingsRenderer;
 import io.agentpolicy.operator.config.OperatorConfig;
+import io.agentpolicy.operator.drift.DriftOwner;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.PolicyValidation;
@@ -30,7 +31,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 @ApplicationScoped
 public class BaselineConfigMap {
     /** Distinct policy sets are few: one per tier, a few more while policies change. */
-    private final Map<String, Rendering> renderings = Bounded.map(Bounded.PER_POLICY_SET);
+    private final Map<String, BaselineRendering> renderings = Bounded.map(Bounded.PER_POLICY_SET);
 
     @Inject
     PolicyEngine engine;
@@ -48,27 +49,29 @@ public class BaselineConfigMap {
         return config.configMapName();
     }
 
-    /**
-     * What the namespace's map should be. An invalid policy that matches the namespace, or that the current map
-     * was rendered from, freezes the map: an invalid spec (say, a broken selector) must not re-render or remove it.
-     */
-    public BaselinePlan plan(Namespace namespace, Collection<PermissionPolicy> allPolicies, ConfigMap actual, Instant now) {
+    /** What the namespace's map should be (the engine's plan); a namespace being deleted gets none. */
+    public BaselinePlan plan(Namespace namespace, Collection<PermissionPolicy> allPolicies, ConfigMap actual) {
+        if (namespace.getMetadata().getDeletionTimestamp() != null) {
+            return new BaselinePlan.None("namespace " + namespace.getMetadata().getName() + " is being deleted");
+        }
+        return engine.planBaseline(allPolicies, Namespaces.info(namespace),
+                actual == null ? List.of() : ManagedConfigMaps.contributingPolicies(actual), validation::isValid);
+    }
+
+    /** The map a plan to render calls for, and the merge it comes from. */
+    public record Desired(ConfigMap map, MergedPolicy merged, List<PermissionPolicy> policies) {
+        /** The contributing policies, to which drift of this map is reported. */
+        public List<DriftOwner> owners() {
+            return policies.stream().map(DriftOwner::of).toList();
+        }
+    }
+
+    public Desired desired(Namespace namespace, BaselinePlan.Render plan, Instant now) {
         NamespaceInfo info = Namespaces.info(namespace);
-        List<PermissionPolicy> matching = engine.forBaseline(allPolicies, info);
-        List<String> renderedFrom = actual == null ? List.of() : ManagedConfigMaps.contributingPolicies(actual);
-        List<String> invalid = allPolicies.stream()
-                .filter(p -> matching.contains(p) || renderedFrom.contains(p.getMetadata().getName()))
-                .filter(p -> !validation.isValid(p)).map(p -> p.getMetadata().getName()).sorted().toList();
-        if (!invalid.isEmpty()) {
-            return BaselinePlan.keep(invalid);
-        }
-        if (matching.isEmpty() || namespace.getMetadata().getDeletionTimestamp() != null) {
-            return BaselinePlan.remove();
-        }
-        Rendering rendering = rendering(matching, now);
-        ConfigMap desired = maps.desired(info.name(), name(), rendering.settings(), engine.tierOf(info),
-                rendering.merged().policyNames(), matching.stream().map(BaselineConfigMap::ownerReference).toList(), Map.of());
-        return BaselinePlan.render(desired, rendering.merged(), matching);
+        BaselineRendering rendering = rendering(plan.policies(), now);
+        ConfigMap map = maps.desired(info.name(), name(), rendering.settings(), engine.tierOf(info), rendering.merged().policyNames(),
+                plan.policies().stream().map(BaselineConfigMap::ownerReference).toList(), Map.of());
+        return new Desired(map, rendering.merged(), plan.policies());
     }
 
     /**
@@ -76,19 +79,13 @@ public class BaselineConfigMap {
      * their overrides are in force, so the namespaces of a tier share one: without it every namespace reconcile, and
      * every policy status (once per matched namespace), merged and rendered again.
      */
-    private Rendering rendering(List<PermissionPolicy> matching, Instant now) {
+    private BaselineRendering rendering(List<PermissionPolicy> matching, Instant now) {
         if (matching.stream().anyMatch(p -> p.getMetadata().getUid() == null || p.getMetadata().getResourceVersion() == null)) {
-            return Rendering.of(engine.merge(matching, now));
+            return engine.renderBaseline(matching, now);
         }
         String key = matching.stream().map(p -> p.getMetadata().getUid() + "@" + p.getMetadata().getResourceVersion()
                 + (engine.overrideInForce(p, now) ? "+override" : "")).collect(Collectors.joining(","));
-        return renderings.computeIfAbsent(key, k -> Rendering.of(engine.merge(matching, now)));
-    }
-
-    private record Rendering(MergedPolicy merged, RenderedSettings settings) {
-        static Rendering of(MergedPolicy merged) {
-            return new Rendering(merged, SettingsRenderer.renderBaseline(merged));
-        }
+        return renderings.computeIfAbsent(key, k -> engine.renderBaseline(matching, now));
     }
 
     /** Every contributing policy owns the map, so it goes away with the last of them. */

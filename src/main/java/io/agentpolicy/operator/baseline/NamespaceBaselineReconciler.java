@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.drift.DriftGuard;
 import io.agentpolicy.operator.drift.DriftOwner;
@@ -94,19 +95,22 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
         Instant now = clock.instant();
         String name = namespace.getMetadata().getName();
         ConfigMap actual = configMaps.get(new ResourceID(baseline.name(), name)).orElse(null);
-        BaselinePlan plan = baseline.plan(namespace, policies.list(p -> true).toList(), actual, now);
-        switch (plan.action()) {
-            // A deletion is known from the maps seen since start; nothing records baseline maps across restarts.
-            case RENDER -> drift.converge(actual, plan.desired(), plan.merged().enforcement(), plan.owners(),
-                    engine.tierOf(Namespaces.info(namespace)), false, configMaps, now);
-            case REMOVE -> drift.remove(actual);
-            case KEEP -> LOG.debugf("namespace %s keeps its last good map: invalid policies %s", name, plan.invalidPolicies());
-        }
+        BaselinePlan plan = baseline.plan(namespace, policies.list(p -> true).toList(), actual);
         UpdateControl<Namespace> control = UpdateControl.noUpdate();
-        Instant overrideExpiry = plan.merged() == null ? null : plan.merged().soonestOverrideExpiry();
-        if (overrideExpiry != null) {
-            // The default mode changes when the override lapses: come back at that instant, no polling.
-            control.rescheduleAfter(Duration.between(now, overrideExpiry).plusMillis(1));
+        if (plan instanceof BaselinePlan.Render render) {
+            BaselineConfigMap.Desired desired = baseline.desired(namespace, render, now);
+            // A deletion is known from the maps seen since start; nothing records baseline maps across restarts.
+            drift.converge(actual, desired.map(), desired.merged().enforcement(), desired.owners(),
+                    engine.tierOf(Namespaces.info(namespace)), false, configMaps, now);
+            Instant overrideExpiry = desired.merged().soonestOverrideExpiry();
+            if (overrideExpiry != null) {
+                // The default mode changes when the override lapses: come back at that instant, no polling.
+                control.rescheduleAfter(Duration.between(now, overrideExpiry).plusMillis(1));
+            }
+        } else if (plan instanceof BaselinePlan.None) {
+            drift.remove(actual);
+        } else {
+            LOG.debugf("namespace %s: %s", name, plan.reason());
         }
         return control;
     }

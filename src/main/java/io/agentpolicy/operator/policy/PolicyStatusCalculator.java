@@ -19,10 +19,10 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PermissionPolicyStatus;
 import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.engine.Finding;
+import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.ValidationResult;
 import io.agentpolicy.operator.baseline.BaselineConfigMap;
-import io.agentpolicy.operator.baseline.BaselinePlan;
 import io.agentpolicy.operator.drift.Drift;
 import io.agentpolicy.operator.drift.DriftGuard;
 import io.agentpolicy.operator.drift.DriftLedger;
@@ -92,16 +92,16 @@ public class PolicyStatusCalculator {
             }
             matched++;
             ConfigMap actual = baselineMapOf.apply(namespace.getMetadata().getName());
-            BaselinePlan plan = baseline.plan(namespace, allPolicies, actual, now);
-            if (plan.action() == BaselinePlan.Action.RENDER) {
-                plan.merged().conflicts().forEach(c -> conflicts.add(c.message()));
+            if (baseline.plan(namespace, allPolicies, actual) instanceof BaselinePlan.Render render) {
+                BaselineConfigMap.Desired desired = baseline.desired(namespace, render, now);
+                desired.merged().conflicts().forEach(c -> conflicts.add(c.message()));
                 driftGuard.refusal(namespace.getMetadata().getName(), baseline.name()).ifPresent(refusals::add);
-                Drift drift = driftGuard.currentDrift(actual, plan.desired());
+                Drift drift = driftGuard.currentDrift(actual, desired.map());
                 if (drift != null) {
                     drifted.add(drift);
-                    driftGuard.note(owner, drift, plan.merged().enforcement(), engine.tierOf(Namespaces.info(namespace)), now);
+                    driftGuard.note(owner, drift, desired.merged().enforcement(), engine.tierOf(Namespaces.info(namespace)), now);
                 }
-                if (maps.isUpToDate(actual, plan.desired())) {
+                if (maps.isUpToDate(actual, desired.map())) {
                     rendered++;
                 }
             }
