@@ -33,6 +33,14 @@ import io.quarkus.runtime.ShutdownEvent;
 @ApplicationScoped
 public class LeaderLease {
     private static final Logger LOG = Logger.getLogger(LeaderLease.class);
+    /**
+     * Longer than JOSDK's 15 s / 10 s: a renewal shares the client's 10 s request timeout, so with a 10 s renew
+     * deadline one slow request (an API server restarting under load) cost the lease. A graceful stop hands the
+     * lease back, so only a crashed leader's replica waits out the 30 s.
+     */
+    static final Duration LEASE_DURATION = Duration.ofSeconds(30);
+    static final Duration RENEW_DEADLINE = Duration.ofSeconds(20);
+    static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
 
     /** The pod name in a cluster (unique per replica); a random one elsewhere. */
     private final String identity = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
@@ -52,8 +60,7 @@ public class LeaderLease {
             return Optional.empty();
         }
         return Optional.of(new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null),
-                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, identity,
+                LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD, identity,
                 new LeaderCallbacks(() -> LOG.infof("%s leads", identity), this::stoppedLeading, leader -> {
                 }), false));
     }
