@@ -185,9 +185,13 @@ public class DriftGuard {
             return DriftDetector.inspect(actual, desired);
         }
         String key = key(desired);
-        return lastSeen.containsKey(key)
-                ? DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), lastSeen.get(key))
-                : null;
+        if (!lastSeen.containsKey(key)) {
+            return null;
+        }
+        // The caller's cache may not have seen a map the operator has just written: only the API server can say it is gone.
+        ConfigMap current = fetch(desired);
+        return current != null ? DriftDetector.inspect(current, desired)
+                : DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), lastSeen.get(key));
     }
 
     /** Reports drift seen while an owner's status is computed (each change is counted and announced once). */
