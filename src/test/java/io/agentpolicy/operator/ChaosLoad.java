@@ -1,0 +1,214 @@
+package io.agentpolicy.operator;
+
+import static io.agentpolicy.testing.Resources.applyPolicy;
+import static io.agentpolicy.testing.Resources.createNamespace;
+import static io.agentpolicy.testing.Resources.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+
+import org.assertj.core.api.SoftAssertions;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.SessionPhase;
+import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.EngineConfig;
+import io.agentpolicy.engine.NamespaceInfo;
+import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.SettingsRenderer;
+import io.agentpolicy.testing.Resources;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * A realistic load for the chaos tests: namespaces over three tiers, an organisation-wide policy plus one per tier,
+ * and sessions in a third of the namespaces. What the operator must have written is computed by the engine from
+ * what the API server holds, so a check after a fault compares every map byte for byte with the engine's rendering.
+ */
+final class ChaosLoad {
+    private static final PolicyEngine ENGINE = new PolicyEngine(EngineConfig.defaults());
+    private static final String MANAGED = ApiConstants.MANAGED_BY_LABEL + "=" + ApiConstants.MANAGED_BY_VALUE;
+
+    private final KubernetesClient client;
+    private final String prefix;
+    final List<String> tiers;
+    final List<String> namespaces = new ArrayList<>();
+    final List<String> policies = new ArrayList<>();
+    /** Session name by namespace. */
+    final Map<String, String> sessions = new HashMap<>();
+    private int revision;
+
+    private ChaosLoad(KubernetesClient client, String prefix) {
+        this.client = client;
+        this.prefix = prefix;
+        this.tiers = List.of(prefix + "-t1", prefix + "-t2", prefix + "-t3");
+    }
+
+    /** Creates the policies, the namespaces (round robin over the tiers) and a session in every third namespace. */
+    static ChaosLoad create(KubernetesClient client, int namespaceCount, int sessionCount) {
+        ChaosLoad load = new ChaosLoad(client, unique("chaos"));
+        load.applyPolicies();
+        for (int i = 0; i < namespaceCount; i++) {
+            String tier = load.tiers.get(i % load.tiers.size());
+            load.namespaces.add(createNamespace(client, load.prefix + "-ns" + i, NamespaceBaselineTest.TIER_LABEL, tier).getMetadata().getName());
+        }
+        IntStream.range(0, sessionCount).forEach(i -> load.createSession(load.namespaces.get(i % namespaceCount), "agent-" + i));
+        return load;
+    }
+
+    /**
+     * A policy change that moves most maps: the tier 2 default mode flips between default and plan, and every tier
+     * gets a new deny rule (each call a different one).
+     */
+    void changePolicies() {
+        revision++;
+        applyPolicies();
+    }
+
+    private void applyPolicies() {
+        String org = prefix + "-org";
+        applyPolicy(client, org, "tiers: [" + String.join(", ", tiers) + "]\n" + """
+                permissions:
+                  deny: ["Read(./.env)", "Bash(curl *)", "Bash(rm -rf revision-%d *)"]
+                settings: {allowManagedPermissionRulesOnly: true}
+                """.formatted(revision));
+        applyPolicy(client, prefix + "-strict", "tiers: [" + tiers.get(0) + "]\n"
+                + "modes: {default: plan, allowed: [plan], disableBypassPermissions: true, disableAuto: true}");
+        applyPolicy(client, prefix + "-standard", "tiers: [" + tiers.get(1) + "]\n"
+                + "modes: {default: " + (revision % 2 == 0 ? "default" : "plan")
+                + ", allowed: [plan, default, acceptEdits], disableBypassPermissions: true}\n"
+                + "permissions: {ask: [\"Bash(git push *)\"]}");
+        applyPolicy(client, prefix + "-sandbox", "tiers: [" + tiers.get(2) + "]\n"
+                + "modes: {default: acceptEdits, allowed: [plan, default, acceptEdits]}");
+        if (policies.isEmpty()) {
+            policies.addAll(List.of(org, prefix + "-strict", prefix + "-standard", prefix + "-sandbox"));
+        }
+    }
+
+    void createSession(String namespace, String name) {
+        client.resource(Resources.loadAll("""
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentSession
+                metadata: {name: %s, namespace: %s}
+                spec: {engineer: dev@example.com, requestedMode: default, taskType: docs}
+                """.formatted(name, namespace), AgentSession.class).get(0)).create();
+        sessions.put(namespace, name);
+    }
+
+    void deleteSession(String namespace) {
+        String name = sessions.remove(namespace);
+        if (name != null) {
+            client.resources(AgentSession.class).inNamespace(namespace).withName(name).delete();
+        }
+    }
+
+    /** Moves a namespace to another of the load's tiers. */
+    void relabel(String namespace, String tier) {
+        client.namespaces().withName(namespace).edit(ns -> {
+            ns.getMetadata().getLabels().put(NamespaceBaselineTest.TIER_LABEL, tier);
+            return ns;
+        });
+    }
+
+    /**
+     * Waits until the cluster holds exactly what the engine renders from the stored policies, namespaces and
+     * sessions: every map with the expected bytes (so none weaker), no other operator map in the load's namespaces
+     * (none duplicated or left behind), every policy Ready for its generation and every session decided as the
+     * engine decides it. Returns how long that took.
+     */
+    Duration awaitConverged(Duration atMost) {
+        long start = System.nanoTime();
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(this::assertConverged);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    void assertConverged() {
+        List<PermissionPolicy> stored = client.resources(PermissionPolicy.class).list().getItems();
+        Instant now = Instant.now();
+        SoftAssertions softly = new SoftAssertions();
+        for (String name : policies) {
+            PermissionPolicy policy = stored.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+            softly.assertThat(policy.getStatus()).as("status of policy %s", name).isNotNull();
+            if (policy.getStatus() != null) {
+                softly.assertThat(policy.getStatus().getObservedGeneration()).as("observedGeneration of policy %s", name)
+                        .isEqualTo(policy.getMetadata().getGeneration());
+                softly.assertThat(policy.getStatus().getConditions()).as("conditions of policy %s", name)
+                        .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+            }
+        }
+        for (String name : namespaces) {
+            Namespace namespace = client.namespaces().withName(name).get();
+            NamespaceInfo info = new NamespaceInfo(name, namespace.getMetadata().getLabels());
+            Map<String, String> expected = new HashMap<>();
+            List<PermissionPolicy> baseline = ENGINE.forBaseline(stored, info);
+            if (!baseline.isEmpty()) {
+                expected.put(ApiConstants.DEFAULT_BASELINE_CONFIG_MAP, SettingsRenderer.renderBaseline(ENGINE.merge(baseline, now)).json());
+            }
+            String sessionName = sessions.get(name);
+            if (sessionName != null) {
+                AgentSession session = client.resources(AgentSession.class).inNamespace(name).withName(sessionName).get();
+                Decision decision = ENGINE.decide(stored, info, session.getSpec(), now);
+                softly.assertThat(session.getStatus()).as("status of session %s/%s", name, sessionName).isNotNull();
+                if (session.getStatus() != null) {
+                    softly.assertThat(session.getStatus().getObservedGeneration()).as("observedGeneration of session %s/%s", name, sessionName)
+                            .isEqualTo(session.getMetadata().getGeneration());
+                    softly.assertThat(session.getStatus().getPhase()).as("phase of session %s/%s", name, sessionName)
+                            .isNotEqualTo(SessionPhase.PENDING).isEqualTo(decision.phase());
+                    softly.assertThat(session.getStatus().getEffectiveMode()).as("effectiveMode of session %s/%s", name, sessionName)
+                            .isEqualTo(decision.effectiveMode());
+                }
+                if (decision.effectiveMode() != null) {
+                    expected.put(ApiConstants.SESSION_CONFIG_MAP_PREFIX + sessionName,
+                            SettingsRenderer.renderSession(decision.merged(), decision.effectiveMode()).json());
+                }
+            }
+            Map<String, String> written = client.configMaps().inNamespace(name).withLabelSelector(MANAGED).list().getItems().stream()
+                    .collect(HashMap::new, (maps, map) -> maps.put(map.getMetadata().getName(), settings(map)), HashMap::putAll);
+            softly.assertThat(written).as("the operator's maps in namespace %s (tier %s)", name,
+                    info.labels().get(NamespaceBaselineTest.TIER_LABEL)).isEqualTo(expected);
+        }
+        softly.assertAll();
+    }
+
+    private static String settings(ConfigMap map) {
+        return map.getData() == null ? null : map.getData().get(ApiConstants.SETTINGS_KEY);
+    }
+
+    /** DriftDetected Events about the load's policies, sessions or namespaces (none is expected: nobody edits a map). */
+    List<String> driftEvents() {
+        Set<String> ours = new TreeSet<>(policies);
+        return client.v1().events().inAnyNamespace().withField("reason", "DriftDetected").list().getItems().stream()
+                .filter(e -> ours.contains(e.getInvolvedObject().getName()) || namespaces.contains(e.getMetadata().getNamespace()))
+                .map(ChaosLoad::describe).toList();
+    }
+
+    private static String describe(Event event) {
+        return event.getInvolvedObject().getKind() + " " + event.getInvolvedObject().getName() + " x" + event.getCount() + ": "
+                + event.getMessage();
+    }
+
+    /** Deletes the load's sessions and policies, so later tests do not carry it (namespaces never finish deleting). */
+    void delete() {
+        sessions.forEach((namespace, name) -> client.resources(AgentSession.class).inNamespace(namespace).withName(name).delete());
+        policies.forEach(name -> client.resources(PermissionPolicy.class).withName(name).delete());
+    }
+
+    @Override
+    public String toString() {
+        return namespaces.size() + " namespaces over " + tiers.size() + " tiers, " + policies.size() + " policies, "
+                + sessions.size() + " sessions";
+    }
+}

@@ -1,0 +1,192 @@
+package io.agentpolicy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.agentpolicy.helm.ChartServiceAccount;
+import io.agentpolicy.testing.OperatorProcess;
+import io.agentpolicy.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Outages of the control plane under the packaged operator (leader election off): the API server or etcd stopped
+ * for 30 s in the middle of a policy change, the operator started before the API server, and an API server that
+ * answers 429. The operator must stay up, say through readiness that it cannot work, and converge once the API
+ * server is back. Each test restores the shared cluster in a finally block.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosOutageIT {
+    private static final Logger LOG = Logger.getLogger(ChaosOutageIT.class);
+    static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** The target is 10 s after the API server's return; the bound leaves room for a loaded machine. */
+    static final Duration CONVERGED_AFTER_RETURN = Duration.ofSeconds(30);
+    final TestCluster cluster = TestCluster.get();
+    final KubernetesClient client = cluster.admin();
+
+    @Test
+    @Order(1)
+    void anApiServerOutageDuringAPolicyChange() throws Exception {
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        try (OperatorProcess operator = OperatorProcess.start()) {
+            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            load.changePolicies();
+            try {
+                cluster.stopApiServer();
+                sitThroughOutage("API server stopped", operator);
+            } finally {
+                cluster.startApiServer();
+            }
+            recover("API server stopped", operator, load);
+        } finally {
+            load.delete();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anEtcdOutageDuringAPolicyChange() throws Exception {
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        try (OperatorProcess operator = OperatorProcess.start()) {
+            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            load.changePolicies();
+            try {
+                cluster.stopEtcd();
+                sitThroughOutage("etcd stopped", operator);
+            } finally {
+                cluster.startEtcd();
+            }
+            recover("etcd stopped", operator, load);
+        } finally {
+            load.delete();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void startedTwentySecondsBeforeTheApiServer() throws Exception {
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        OperatorProcess operator = null;
+        try {
+            cluster.stopApiServer();
+            try {
+                operator = OperatorProcess.launch(Map.of(), null);
+                OperatorProcess starting = operator;
+                long launched = System.nanoTime();
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> starting.liveness() == 200);
+                LOG.infof("start before the API server: liveness 200 %d ms after launch", (System.nanoTime() - launched) / 1_000_000);
+                long remaining = Duration.ofSeconds(20).toNanos() - (System.nanoTime() - launched);
+                sitThroughOutage("start before the API server", operator, Duration.ofNanos(Math.max(remaining, 0)));
+            } finally {
+                cluster.startApiServer();
+            }
+            recover("start before the API server", operator, load);
+        } finally {
+            if (operator != null) {
+                operator.close();
+            }
+            load.delete();
+        }
+    }
+
+    /** Last: the operator runs as the chart's ServiceAccount, since the API server never limits system:masters. */
+    @Test
+    @Order(4)
+    void anApiServerThatAnswers429() throws Exception {
+        Map<String, String> chart = new ChartServiceAccount().start();
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        try (OperatorProcess operator = OperatorProcess.launch(Map.of(
+                "QUARKUS_KUBERNETES_CLIENT_NAMESPACE", chart.get("quarkus.kubernetes-client.namespace"),
+                "AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE", chart.get("agentpolicy.leader-election.lease-namespace")),
+                chart.get("quarkus.kubernetes-client.token"))) {
+            operator.awaitReady();
+            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            try {
+                cluster.stopApiServer();
+                // Priority and fairness off, so the max-in-flight filter answers 429 at once instead of queueing.
+                cluster.startApiServer("--max-requests-inflight=1", "--max-mutating-requests-inflight=1",
+                        "--enable-priority-and-fairness=false");
+                long returned = System.nanoTime();
+                load.changePolicies();
+                Duration converged = load.awaitConverged(Duration.ofSeconds(90));
+                long tooMany = requestsAnswered429();
+                LOG.infof("429: converged %d ms after the change on the limited API server (%d ms after its return), "
+                        + "%d requests answered 429, operator alive: %s", converged.toMillis(),
+                        (System.nanoTime() - returned) / 1_000_000, tooMany, operator.isAlive());
+                assertThat(tooMany).as("requests the limited API server answered with 429").isPositive();
+                assertThat(operator.isAlive()).as("the operator is still running").isTrue();
+                assertThat(load.driftEvents()).as("DriftDetected Events without any hand edit").isEmpty();
+            } finally {
+                cluster.stopApiServer();
+                cluster.startApiServer();
+            }
+        } finally {
+            load.delete();
+        }
+    }
+
+    private void sitThroughOutage(String fault, OperatorProcess operator) throws Exception {
+        sitThroughOutage(fault, operator, OUTAGE);
+    }
+
+    /**
+     * Waits out the outage, watching the operator: it must not exit, its liveness must stay 200 (a passing outage is
+     * nothing a restart would cure) and readiness must go down.
+     */
+    private void sitThroughOutage(String fault, OperatorProcess operator, Duration outage) throws Exception {
+        long start = System.nanoTime();
+        long notReadyAfter = -1;
+        int liveness = 200;
+        while (System.nanoTime() - start < outage.toNanos()) {
+            assertThat(operator.isAlive()).as("%s: the operator is running %d ms into the outage:%n%s", fault,
+                    (System.nanoTime() - start) / 1_000_000, tailOf(operator)).isTrue();
+            if (notReadyAfter < 0 && operator.readiness() != 200) {
+                notReadyAfter = (System.nanoTime() - start) / 1_000_000;
+            }
+            liveness = operator.liveness();
+            Thread.sleep(500); // the sampling interval of a fault of fixed length, not a wait for a condition
+        }
+        LOG.infof("%s: readiness went down %s into the %d s outage; liveness at its end %d", fault,
+                notReadyAfter < 0 ? "never" : notReadyAfter + " ms", outage.toSeconds(), liveness);
+        assertThat(notReadyAfter).as("%s: readiness went down during the outage", fault).isNotNegative();
+        assertThat(liveness).as("%s: liveness at the end of the outage", fault).isEqualTo(200);
+    }
+
+    /** After the outage: readiness comes back, the load converges, the process never exited, no drift was reported. */
+    private void recover(String fault, OperatorProcess operator, ChaosLoad load) throws Exception {
+        long returned = System.nanoTime();
+        await().atMost(CONVERGED_AFTER_RETURN).pollInterval(Duration.ofMillis(200)).until(() -> operator.readiness() == 200);
+        long ready = (System.nanoTime() - returned) / 1_000_000;
+        load.awaitConverged(CONVERGED_AFTER_RETURN);
+        LOG.infof("%s: ready again %d ms and converged %d ms after the API server's return (%s), 0 restarts", fault, ready,
+                (System.nanoTime() - returned) / 1_000_000, load);
+        assertThat(operator.isAlive()).as("%s: the operator is still running", fault).isTrue();
+        assertThat(load.driftEvents()).as("%s: DriftDetected Events without any hand edit", fault).isEmpty();
+    }
+
+    private long requestsAnswered429() {
+        // The max-in-flight filter answers before the request is counted in apiserver_request_total.
+        Matcher line = Pattern.compile("^apiserver_request_terminations_total\\{(.*code=\"429\".*)} (\\S+)$", Pattern.MULTILINE)
+                .matcher(client.raw("/metrics"));
+        long total = 0;
+        while (line.find()) {
+            total += (long) Double.parseDouble(line.group(2));
+        }
+        return total;
+    }
+
+    private static String tailOf(OperatorProcess operator) throws Exception {
+        String log = operator.log();
+        return log.substring(Math.max(0, log.length() - 4000));
+    }
+}
