@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 import org.assertj.core.api.SoftAssertions;
+import org.jboss.logging.Logger;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.ApiConstants;
@@ -39,6 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * what the API server holds, so a check after a fault compares every map byte for byte with the engine's rendering.
  */
 final class ChaosLoad {
+    private static final Logger LOG = Logger.getLogger(ChaosLoad.class);
     private static final PolicyEngine ENGINE = new PolicyEngine(EngineConfig.defaults());
     private static final String MANAGED = ApiConstants.MANAGED_BY_LABEL + "=" + ApiConstants.MANAGED_BY_VALUE;
 
@@ -187,6 +189,11 @@ final class ChaosLoad {
         return map.getData() == null ? null : map.getData().get(ApiConstants.SETTINGS_KEY);
     }
 
+    /** Logs the DriftDetected Events so far, to tell those of the first convergence from those after a fault. */
+    void logDriftEvents(String when) {
+        LOG.infof("DriftDetected Events %s: %s", when, driftEvents());
+    }
+
     /** DriftDetected Events about the load's policies, sessions or namespaces (none is expected: nobody edits a map). */
     List<String> driftEvents() {
         Set<String> ours = new TreeSet<>(policies);
@@ -196,8 +203,8 @@ final class ChaosLoad {
     }
 
     private static String describe(Event event) {
-        return event.getInvolvedObject().getKind() + " " + event.getInvolvedObject().getName() + " x" + event.getCount() + ": "
-                + event.getMessage();
+        return event.getInvolvedObject().getKind() + " " + event.getInvolvedObject().getName() + " x" + event.getCount() + " (first "
+                + event.getFirstTimestamp() + ", last " + event.getLastTimestamp() + "): " + event.getMessage();
     }
 
     /** Deletes the load's sessions and policies, so later tests do not carry it (namespaces never finish deleting). */

@@ -40,14 +40,16 @@ class ChaosOutageIT {
         ChaosLoad load = ChaosLoad.create(client, 30, 15);
         try (OperatorProcess operator = OperatorProcess.start()) {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            load.logDriftEvents("before the fault");
             load.changePolicies();
+            Outage outage;
             try {
                 cluster.stopApiServer();
-                sitThroughOutage("API server stopped", operator);
+                outage = sitThroughOutage("API server stopped", operator);
             } finally {
                 cluster.startApiServer();
             }
-            recover("API server stopped", operator, load);
+            recover(outage, operator, load);
         } finally {
             load.delete();
         }
@@ -59,14 +61,16 @@ class ChaosOutageIT {
         ChaosLoad load = ChaosLoad.create(client, 30, 15);
         try (OperatorProcess operator = OperatorProcess.start()) {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            load.logDriftEvents("before the fault");
             load.changePolicies();
+            Outage outage;
             try {
                 cluster.stopEtcd();
-                sitThroughOutage("etcd stopped", operator);
+                outage = sitThroughOutage("etcd stopped", operator);
             } finally {
                 cluster.startEtcd();
             }
-            recover("etcd stopped", operator, load);
+            recover(outage, operator, load);
         } finally {
             load.delete();
         }
@@ -77,6 +81,7 @@ class ChaosOutageIT {
     void startedTwentySecondsBeforeTheApiServer() throws Exception {
         ChaosLoad load = ChaosLoad.create(client, 30, 15);
         OperatorProcess operator = null;
+        Outage outage;
         try {
             cluster.stopApiServer();
             try {
@@ -86,11 +91,11 @@ class ChaosOutageIT {
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> starting.liveness() == 200);
                 LOG.infof("start before the API server: liveness 200 %d ms after launch", (System.nanoTime() - launched) / 1_000_000);
                 long remaining = Duration.ofSeconds(20).toNanos() - (System.nanoTime() - launched);
-                sitThroughOutage("start before the API server", operator, Duration.ofNanos(Math.max(remaining, 0)));
+                outage = sitThroughOutage("start before the API server", operator, Duration.ofNanos(Math.max(remaining, 0)));
             } finally {
                 cluster.startApiServer();
             }
-            recover("start before the API server", operator, load);
+            recover(outage, operator, load);
         } finally {
             if (operator != null) {
                 operator.close();
@@ -111,6 +116,7 @@ class ChaosOutageIT {
                 chart.get("quarkus.kubernetes-client.token"))) {
             operator.awaitReady();
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            load.logDriftEvents("before the fault");
             try {
                 cluster.stopApiServer();
                 // Priority and fairness off, so the max-in-flight filter answers 429 at once instead of queueing.
@@ -135,18 +141,25 @@ class ChaosOutageIT {
         }
     }
 
-    private void sitThroughOutage(String fault, OperatorProcess operator) throws Exception {
-        sitThroughOutage(fault, operator, OUTAGE);
+    /** What the operator showed during an outage: when readiness first went down (-1: never), liveness at its end. */
+    record Outage(String fault, long notReadyAfterMillis, int livenessAtEnd) {
+
+        /** A passing outage is nothing a restart would cure (liveness 200), but the operator cannot work (not ready). */
+        void assertReported() {
+            assertThat(notReadyAfterMillis).as("%s: readiness went down during the outage", fault).isNotNegative();
+            assertThat(livenessAtEnd).as("%s: liveness at the end of the outage", fault).isEqualTo(200);
+        }
     }
 
-    /**
-     * Waits out the outage, watching the operator: it must not exit, its liveness must stay 200 (a passing outage is
-     * nothing a restart would cure) and readiness must go down.
-     */
-    private void sitThroughOutage(String fault, OperatorProcess operator, Duration outage) throws Exception {
+    private Outage sitThroughOutage(String fault, OperatorProcess operator) throws Exception {
+        return sitThroughOutage(fault, operator, OUTAGE);
+    }
+
+    /** Waits out the outage, watching the operator, which must not exit. */
+    private Outage sitThroughOutage(String fault, OperatorProcess operator, Duration outage) throws Exception {
         long start = System.nanoTime();
         long notReadyAfter = -1;
-        int liveness = 200;
+        int liveness = -1;
         while (System.nanoTime() - start < outage.toNanos()) {
             assertThat(operator.isAlive()).as("%s: the operator is running %d ms into the outage:%n%s", fault,
                     (System.nanoTime() - start) / 1_000_000, tailOf(operator)).isTrue();
@@ -158,20 +171,23 @@ class ChaosOutageIT {
         }
         LOG.infof("%s: readiness went down %s into the %d s outage; liveness at its end %d", fault,
                 notReadyAfter < 0 ? "never" : notReadyAfter + " ms", outage.toSeconds(), liveness);
-        assertThat(notReadyAfter).as("%s: readiness went down during the outage", fault).isNotNegative();
-        assertThat(liveness).as("%s: liveness at the end of the outage", fault).isEqualTo(200);
+        return new Outage(fault, notReadyAfter, liveness);
     }
 
-    /** After the outage: readiness comes back, the load converges, the process never exited, no drift was reported. */
-    private void recover(String fault, OperatorProcess operator, ChaosLoad load) throws Exception {
+    /**
+     * After the outage: readiness comes back, the load converges, the process never exited, readiness and liveness
+     * told the truth during the outage, and no drift was reported.
+     */
+    private void recover(Outage outage, OperatorProcess operator, ChaosLoad load) throws Exception {
         long returned = System.nanoTime();
         await().atMost(CONVERGED_AFTER_RETURN).pollInterval(Duration.ofMillis(200)).until(() -> operator.readiness() == 200);
         long ready = (System.nanoTime() - returned) / 1_000_000;
         load.awaitConverged(CONVERGED_AFTER_RETURN);
-        LOG.infof("%s: ready again %d ms and converged %d ms after the API server's return (%s), 0 restarts", fault, ready,
+        LOG.infof("%s: ready %d ms and converged %d ms after the API server's return (%s), 0 restarts", outage.fault(), ready,
                 (System.nanoTime() - returned) / 1_000_000, load);
-        assertThat(operator.isAlive()).as("%s: the operator is still running", fault).isTrue();
-        assertThat(load.driftEvents()).as("%s: DriftDetected Events without any hand edit", fault).isEmpty();
+        assertThat(operator.isAlive()).as("%s: the operator is still running", outage.fault()).isTrue();
+        outage.assertReported();
+        assertThat(load.driftEvents()).as("%s: DriftDetected Events without any hand edit", outage.fault()).isEmpty();
     }
 
     private long requestsAnswered429() {
