@@ -100,13 +100,19 @@ final class ChaosLoad {
         }
     }
 
+    /**
+     * Creates a session asking for a mode its namespace's tier allows now (admission refuses the others); a later
+     * relabel or policy change may still downgrade or deny it.
+     */
     void createSession(String namespace, String name) {
+        String tier = client.namespaces().withName(namespace).get().getMetadata().getLabels().get(NamespaceBaselineTest.TIER_LABEL);
+        String mode = List.of("plan", "default", "acceptEdits").get(tiers.indexOf(tier));
         client.resource(Resources.loadAll("""
                 apiVersion: agentpolicy.io/v1alpha1
                 kind: AgentSession
                 metadata: {name: %s, namespace: %s}
-                spec: {engineer: dev@example.com, requestedMode: default, taskType: docs}
-                """.formatted(name, namespace), AgentSession.class).get(0)).create();
+                spec: {engineer: dev@example.com, requestedMode: %s, taskType: docs}
+                """.formatted(name, namespace, mode), AgentSession.class).get(0)).create();
         sessions.put(namespace, name);
     }
 
@@ -177,12 +183,28 @@ final class ChaosLoad {
                             SettingsRenderer.renderSession(decision.merged(), decision.effectiveMode()).json());
                 }
             }
-            Map<String, String> written = client.configMaps().inNamespace(name).withLabelSelector(MANAGED).list().getItems().stream()
-                    .collect(HashMap::new, (maps, map) -> maps.put(map.getMetadata().getName(), settings(map)), HashMap::putAll);
+            Map<String, String> written = new HashMap<>();
+            for (ConfigMap map : client.configMaps().inNamespace(name).withLabelSelector(MANAGED).list().getItems()) {
+                if (ofDeletedSession(map, sessionName)) {
+                    // This control plane has no garbage collector; a cluster's removes the map with its session.
+                    softly.assertThat(map.getMetadata().getOwnerReferences()).as("owners of %s/%s", name, map.getMetadata().getName())
+                            .anySatisfy(owner -> assertThat(owner.getKind() + " " + owner.getName() + " controller=" + owner.getController())
+                                    .isEqualTo("AgentSession " + map.getMetadata().getName().substring(ApiConstants.SESSION_CONFIG_MAP_PREFIX.length())
+                                            + " controller=true"));
+                } else {
+                    written.put(map.getMetadata().getName(), settings(map));
+                }
+            }
             softly.assertThat(written).as("the operator's maps in namespace %s (tier %s)", name,
                     info.labels().get(NamespaceBaselineTest.TIER_LABEL)).isEqualTo(expected);
         }
         softly.assertAll();
+    }
+
+    /** A session map whose session was deleted (the namespace's current session, if any, has another name). */
+    private static boolean ofDeletedSession(ConfigMap map, String currentSession) {
+        String name = map.getMetadata().getName();
+        return name.startsWith(ApiConstants.SESSION_CONFIG_MAP_PREFIX) && !name.equals(ApiConstants.SESSION_CONFIG_MAP_PREFIX + currentSession);
     }
 
     private static String settings(ConfigMap map) {
@@ -191,15 +213,29 @@ final class ChaosLoad {
 
     /** Logs the DriftDetected Events so far, to tell those of the first convergence from those after a fault. */
     void logDriftEvents(String when) {
-        LOG.infof("DriftDetected Events %s: %s", when, driftEvents());
+        LOG.infof("DriftDetected Events %s: %s", when, driftEvents(Map.of()));
     }
 
-    /** DriftDetected Events about the load's policies, sessions or namespaces (none is expected: nobody edits a map). */
-    List<String> driftEvents() {
+    /** How often each DriftDetected Event about the load was counted so far (by Event name), to compare with later. */
+    Map<String, Integer> driftCounts() {
+        return driftDetected().stream().collect(HashMap::new, (counts, e) -> counts.put(e.getMetadata().getName(), countOf(e)), HashMap::putAll);
+    }
+
+    /** DriftDetected Events about the load counted since the given counts (none is expected: nobody edits a map). */
+    List<String> driftEvents(Map<String, Integer> before) {
+        return driftDetected().stream().filter(e -> countOf(e) > before.getOrDefault(e.getMetadata().getName(), 0))
+                .map(ChaosLoad::describe).toList();
+    }
+
+    private List<Event> driftDetected() {
         Set<String> ours = new TreeSet<>(policies);
         return client.v1().events().inAnyNamespace().withField("reason", "DriftDetected").list().getItems().stream()
                 .filter(e -> ours.contains(e.getInvolvedObject().getName()) || namespaces.contains(e.getMetadata().getNamespace()))
-                .map(ChaosLoad::describe).toList();
+                .toList();
+    }
+
+    private static int countOf(Event event) {
+        return event.getCount() == null ? 1 : event.getCount();
     }
 
     private static String describe(Event event) {
