@@ -86,7 +86,7 @@ class ChaosProcessIT {
     @Test
     @Disabled("product bug: on a first convergence the policy status calculation reports maps the operator has just created as "
             + "deleted (DriftDetected \"ConfigMap <ns>/agent-managed-settings was deleted at the whole document; restoring it "
-            + "(Enforce)\" on 1-2 of 30 namespaces in 4 of 6 runs): DriftGuard.currentDrift trusts the informer cache "
+            + "(Enforce)\" on 1-2 of 30 namespaces in 7 of 10 first convergences): DriftGuard.currentDrift trusts the informer cache "
             + "(actual == null) while lastSeen already holds the map it wrote (PolicyStatusCalculator line 99)")
     void itsFirstConvergenceReportsNoDrift() throws Exception {
         ChaosLoad load = ChaosLoad.create(client, 30, 15);
