@@ -7,6 +7,10 @@
 #        hack/local-cluster.sh down    stop and delete the state
 #        hack/local-cluster.sh env     print `export KUBECONFIG=...` and a PATH with the matching kubectl and helm
 #        hack/local-cluster.sh status  exit 0 when the API server answers
+#        hack/local-cluster.sh stop-apiserver|stop-etcd    stop one process, keeping the state (for fault tests)
+#        hack/local-cluster.sh start-apiserver [FLAG...]  start it again on the same port with the same certificates,
+#                                                        extra kube-apiserver flags appended (e.g. --max-requests-inflight=2)
+#        hack/local-cluster.sh start-etcd                 start etcd again on its data directory
 #
 # Settings: LOCAL_CLUSTER_DIR (default ~/.cache/agent-policy-operator/cluster), LOCAL_CLUSTER_PORT (16443),
 #           LOCAL_ETCD_PORT (23790).
@@ -75,6 +79,50 @@ current-context: local
 EOF
 }
 
+start_etcd() {
+  log "starting etcd on 127.0.0.1:$ETCD_PORT"
+  nohup "$ETCD" --data-dir "$STATE/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --quota-backend-bytes 4294967296 \
+    >>"$STATE/etcd.log" 2>&1 &
+  echo $! > "$STATE/etcd.pid"
+}
+
+# Extra kube-apiserver flags come last, so they override the ones above.
+start_apiserver() {
+  log "starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$API_PORT"
+  nohup "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --tls-cert-file "$STATE/pki/serving.crt" --tls-private-key-file "$STATE/pki/serving.key" \
+    --client-ca-file "$STATE/pki/ca.crt" --authorization-mode RBAC \
+    --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$STATE/pki/sa.pub" \
+    --service-account-signing-key-file "$STATE/pki/sa.key" --service-cluster-ip-range 10.0.0.0/24 \
+    --disable-admission-plugins ServiceAccount --allow-privileged=true --profiling=false "$@" \
+    >>"$STATE/kube-apiserver.log" 2>&1 &
+  echo $! > "$STATE/kube-apiserver.pid"
+}
+
+await_ready() {
+  for _ in $(seq 1 120); do
+    answers && break
+    running kube-apiserver || { tail -20 "$STATE/kube-apiserver.log" >&2; log "kube-apiserver exited"; exit 1; }
+    sleep 1
+  done
+  answers || { log "kube-apiserver did not become ready; see $STATE/kube-apiserver.log"; exit 1; }
+  log "ready"
+}
+
+stop_process() {
+  if running "$1"; then
+    log "stopping $1"
+    kill "$(cat "$STATE/$1.pid")" 2>/dev/null || true
+    for _ in $(seq 1 60); do running "$1" || return 0; sleep 0.5; done
+    log "$1 did not stop on SIGTERM within 30 s; killing it"
+    kill -9 "$(cat "$STATE/$1.pid")" 2>/dev/null || true
+  fi
+}
+
 up() {
   eval "$("$HERE/kube-binaries.sh" --print)"
   if answers; then
@@ -83,35 +131,10 @@ up() {
     binaries
     mkdir -p "$STATE"
     certificates
-    if ! running etcd; then
-      log "starting etcd on 127.0.0.1:$ETCD_PORT"
-      nohup "$ETCD" --data-dir "$STATE/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
-        --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
-        --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
-        --initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --quota-backend-bytes 4294967296 \
-        >"$STATE/etcd.log" 2>&1 &
-      echo $! > "$STATE/etcd.pid"
-    fi
-    if ! running kube-apiserver; then
-      log "starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$API_PORT"
-      nohup "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-        --tls-cert-file "$STATE/pki/serving.crt" --tls-private-key-file "$STATE/pki/serving.key" \
-        --client-ca-file "$STATE/pki/ca.crt" --authorization-mode RBAC \
-        --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$STATE/pki/sa.pub" \
-        --service-account-signing-key-file "$STATE/pki/sa.key" --service-cluster-ip-range 10.0.0.0/24 \
-        --disable-admission-plugins ServiceAccount --allow-privileged=true --profiling=false \
-        >"$STATE/kube-apiserver.log" 2>&1 &
-      echo $! > "$STATE/kube-apiserver.pid"
-    fi
+    running etcd || start_etcd
+    running kube-apiserver || start_apiserver
     kubeconfig
-    for _ in $(seq 1 120); do
-      answers && break
-      running kube-apiserver || { tail -20 "$STATE/kube-apiserver.log" >&2; log "kube-apiserver exited"; exit 1; }
-      sleep 1
-    done
-    answers || { log "kube-apiserver did not become ready; see $STATE/kube-apiserver.log"; exit 1; }
-    log "ready"
+    await_ready
   fi
   cat >&2 <<EOF
 [local-cluster] Kubernetes $(KUBECONFIG="$KUBECONFIG_FILE" kubectl version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) at https://127.0.0.1:$API_PORT (no controllers, no kubelet)
@@ -122,13 +145,8 @@ EOF
 }
 
 down() {
-  for p in kube-apiserver etcd; do
-    if running "$p"; then
-      log "stopping $p"
-      kill "$(cat "$STATE/$p.pid")" 2>/dev/null || true
-      for _ in $(seq 1 30); do running "$p" || break; sleep 0.5; done
-    fi
-  done
+  stop_process kube-apiserver
+  stop_process etcd
   rm -rf "$STATE"
   log "stopped and removed $STATE"
 }
@@ -142,5 +160,17 @@ case "${1:-}" in
     echo "export PATH=$(dirname "$KUBECTL"):$(dirname "$HELM"):\$PATH"
     ;;
   status) answers ;;
-  *) echo "usage: $0 up|down|env|status" >&2; exit 2 ;;
+  stop-apiserver) stop_process kube-apiserver ;;
+  stop-etcd) stop_process etcd ;;
+  start-apiserver)
+    shift
+    eval "$("$HERE/kube-binaries.sh" --print)"
+    running kube-apiserver || start_apiserver "$@"
+    await_ready
+    ;;
+  start-etcd)
+    eval "$("$HERE/kube-binaries.sh" --print)"
+    running etcd || start_etcd
+    ;;
+  *) echo "usage: $0 up|down|env|status|stop-apiserver|start-apiserver [FLAG...]|stop-etcd|start-etcd" >&2; exit 2 ;;
 esac

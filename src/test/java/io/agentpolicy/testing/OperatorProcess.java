@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 public final class OperatorProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OperatorProcess.class);
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
@@ -36,8 +37,18 @@ public final class OperatorProcess implements AutoCloseable {
         return start(java.util.Map.of());
     }
 
-    /** Starts the operator with extra environment variables (e.g. leader election settings). */
+    /** Starts the operator with extra environment variables (e.g. leader election settings) and waits until it is ready. */
     public static OperatorProcess start(java.util.Map<String, String> environment) throws IOException, InterruptedException {
+        OperatorProcess operator = launch(environment, null);
+        operator.awaitReady();
+        return operator;
+    }
+
+    /**
+     * Starts the operator without waiting for it, with extra environment variables; with a token it authenticates
+     * with that bearer token instead of the admin's client certificate (e.g. as a ServiceAccount).
+     */
+    public static OperatorProcess launch(java.util.Map<String, String> environment, String token) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after ./mvnw package");
         }
@@ -53,36 +64,78 @@ public final class OperatorProcess implements AutoCloseable {
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", cluster.admin().getMasterUrl().toString(),
                 "QUARKUS_KUBERNETES_CLIENT_CA_CERT_FILE", pki.resolve("ca.crt").toString(),
-                "QUARKUS_KUBERNETES_CLIENT_CLIENT_CERT_FILE", pki.resolve("admin.crt").toString(),
-                "QUARKUS_KUBERNETES_CLIENT_CLIENT_KEY_FILE", pki.resolve("admin.key").toString(),
                 "AGENTPOLICY_LEADER_ELECTION_ENABLED", "false"));
+        if (token == null) {
+            builder.environment().put("QUARKUS_KUBERNETES_CLIENT_CLIENT_CERT_FILE", pki.resolve("admin.crt").toString());
+            builder.environment().put("QUARKUS_KUBERNETES_CLIENT_CLIENT_KEY_FILE", pki.resolve("admin.key").toString());
+        } else {
+            builder.environment().put("QUARKUS_KUBERNETES_CLIENT_TOKEN", token);
+        }
         builder.environment().putAll(environment);
         OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
-        operator.awaitReady();
+        LOG.infof("operator process %d started (HTTP port %d, log %s)", operator.process.pid(), port, log);
+        operator.process.onExit().thenAccept(exited -> LOG.infof("operator process %d exited with %d", exited.pid(), exited.exitValue()));
         return operator;
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
+    /** Waits (at most 60 s) until /q/health/ready answers 200; fails when the process exits first. */
+    public void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the operator exited:\n" + Files.readString(log));
+                throw new IllegalStateException("the operator exited:\n" + log());
             }
-            try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    LOG.infof("operator process %d ready on port %d", process.pid(), port);
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            if (readiness() == 200) {
+                LOG.infof("operator process %d ready on port %d", process.pid(), port);
+                return;
             }
-            Thread.onSpinWait();
             process.waitFor(200, TimeUnit.MILLISECONDS);
         }
-        throw new IllegalStateException("the operator did not become ready:\n" + Files.readString(log));
+        throw new IllegalStateException("the operator did not become ready:\n" + log());
+    }
+
+    /** The HTTP status of /q/health/ready, or -1 when nothing answers on the port. */
+    public int readiness() {
+        return health("ready");
+    }
+
+    /** The HTTP status of /q/health/live, or -1 when nothing answers on the port. */
+    public int liveness() {
+        return health("live");
+    }
+
+    private int health(String check) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + check))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notListening) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The process's resident set size in KiB (VmRSS of /proc/&lt;pid&gt;/status). */
+    public long residentKib() throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no VmRSS for process " + process.pid()));
+    }
+
+    /** Everything the process printed so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Sends SIGKILL, as the kernel's OOM killer or a node failure does, and waits for the process to end. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     public boolean isAlive() {

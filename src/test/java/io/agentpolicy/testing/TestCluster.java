@@ -48,7 +48,7 @@ public final class TestCluster {
         this.stateDirectory = stateDirectory;
         this.scriptEnvironment = Map.of("LOCAL_CLUSTER_DIR", stateDirectory.toString(),
                 "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort));
-        runScript("up", scriptEnvironment);
+        runScript(scriptEnvironment, "up");
         this.kubeconfig = stateDirectory.resolve("admin.kubeconfig");
         this.admin = new KubernetesClientBuilder().withConfig(configFor(null)).build();
         this.version = admin.getKubernetesVersion().getGitVersion();
@@ -161,6 +161,31 @@ public final class TestCluster {
         }
     }
 
+    /** Stops the API server (SIGTERM) and keeps etcd and the state, as in an outage of the control plane. */
+    public void stopApiServer() {
+        runScript(scriptEnvironment, "stop-apiserver");
+    }
+
+    /**
+     * Starts the API server again on the same port with the same certificates and waits until it is ready; extra
+     * kube-apiserver flags (e.g. --max-requests-inflight=1) override the usual ones until the next restart.
+     */
+    public void startApiServer(String... extraFlags) {
+        List<String> arguments = new ArrayList<>(List.of("start-apiserver"));
+        arguments.addAll(List.of(extraFlags));
+        runScript(scriptEnvironment, arguments.toArray(String[]::new));
+    }
+
+    /** Stops etcd (SIGTERM); the API server keeps running and fails every request that needs storage. */
+    public void stopEtcd() {
+        runScript(scriptEnvironment, "stop-etcd");
+    }
+
+    /** Starts etcd again on its data directory (the API server reconnects by itself). */
+    public void startEtcd() {
+        runScript(scriptEnvironment, "start-etcd");
+    }
+
     private static void stopClustersOfDeadTestRuns() throws IOException {
         try (Stream<Path> directories = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             for (Path state : directories.filter(d -> d.getFileName().toString().startsWith(STATE_PREFIX)).toList()) {
@@ -169,7 +194,7 @@ public final class TestCluster {
                         .map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
                 if (orphaned) {
                     LOG.infof("stopping the test cluster left behind in %s", state);
-                    runScript("down", Map.of("LOCAL_CLUSTER_DIR", state.toString()));
+                    runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
                 }
             }
         }
@@ -177,11 +202,14 @@ public final class TestCluster {
 
     private void stop() {
         admin.close();
-        runScript("down", scriptEnvironment);
+        runScript(scriptEnvironment, "down");
     }
 
-    private static void runScript(String command, Map<String, String> environment) {
-        ProcessBuilder process = new ProcessBuilder("hack/local-cluster.sh", command).redirectErrorStream(true);
+    private static void runScript(Map<String, String> environment, String... arguments) {
+        List<String> commandLine = new ArrayList<>(List.of("hack/local-cluster.sh"));
+        commandLine.addAll(List.of(arguments));
+        String command = String.join(" ", arguments);
+        ProcessBuilder process = new ProcessBuilder(commandLine).redirectErrorStream(true);
         process.environment().putAll(environment);
         try {
             Process started = process.start();

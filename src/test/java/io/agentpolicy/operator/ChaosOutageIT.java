@@ -1,0 +1,212 @@
+package io.agentpolicy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.agentpolicy.helm.ChartServiceAccount;
+import io.agentpolicy.testing.OperatorProcess;
+import io.agentpolicy.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Outages of the control plane under the packaged operator (leader election off): the API server or etcd stopped
+ * for 30 s in the middle of a policy change, the operator started before the API server, and an API server that
+ * answers 429. The operator must stay up, say through readiness that it cannot work, and converge once the API
+ * server is back. Each test restores the shared cluster in a finally block.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosOutageIT {
+    private static final Logger LOG = Logger.getLogger(ChaosOutageIT.class);
+    static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** The target is 10 s after the API server's return; the bound leaves room for a loaded machine. */
+    static final Duration CONVERGED_AFTER_RETURN = Duration.ofSeconds(30);
+    final TestCluster cluster = TestCluster.get();
+    final KubernetesClient client = cluster.admin();
+
+    @Test
+    @Order(1)
+    void anApiServerOutageDuringAPolicyChange() throws Exception {
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        try (OperatorProcess operator = OperatorProcess.start()) {
+            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            Map<String, Integer> driftBefore = load.driftCounts();
+            load.logDriftEvents("before the fault");
+            load.changePolicies();
+            Outage outage;
+            try {
+                cluster.stopApiServer();
+                outage = sitThroughOutage("API server stopped", operator);
+            } finally {
+                cluster.startApiServer();
+            }
+            recover(outage, operator, load, driftBefore);
+        } finally {
+            load.delete();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void anEtcdOutageDuringAPolicyChange() throws Exception {
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        try (OperatorProcess operator = OperatorProcess.start()) {
+            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            Map<String, Integer> driftBefore = load.driftCounts();
+            load.logDriftEvents("before the fault");
+            load.changePolicies();
+            Outage outage;
+            try {
+                cluster.stopEtcd();
+                outage = sitThroughOutage("etcd stopped", operator);
+            } finally {
+                cluster.startEtcd();
+            }
+            recover(outage, operator, load, driftBefore);
+        } finally {
+            load.delete();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void startedTwentySecondsBeforeTheApiServer() throws Exception {
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        OperatorProcess operator = null;
+        Outage outage;
+        try {
+            cluster.stopApiServer();
+            try {
+                operator = OperatorProcess.launch(Map.of(), null);
+                outage = sitThroughOutage("start before the API server", operator, Duration.ofSeconds(20));
+            } finally {
+                cluster.startApiServer();
+            }
+            recover(outage, operator, load, Map.of());
+        } finally {
+            if (operator != null) {
+                operator.close();
+            }
+            load.delete();
+        }
+    }
+
+    /** Last: the operator runs as the chart's ServiceAccount, since the API server never limits system:masters. */
+    @Test
+    @Order(4)
+    void anApiServerThatAnswers429() throws Exception {
+        Map<String, String> chart = new ChartServiceAccount().start();
+        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        try (OperatorProcess operator = OperatorProcess.launch(Map.of(
+                "QUARKUS_KUBERNETES_CLIENT_NAMESPACE", chart.get("quarkus.kubernetes-client.namespace"),
+                "AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE", chart.get("agentpolicy.leader-election.lease-namespace")),
+                chart.get("quarkus.kubernetes-client.token"))) {
+            operator.awaitReady();
+            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
+            Map<String, Integer> driftBefore = load.driftCounts();
+            load.logDriftEvents("before the fault");
+            try {
+                cluster.stopApiServer();
+                // Priority and fairness off, so the max-in-flight filter answers 429 at once instead of queueing.
+                cluster.startApiServer("--max-requests-inflight=1", "--max-mutating-requests-inflight=1",
+                        "--enable-priority-and-fairness=false");
+                long returned = System.nanoTime();
+                load.changePolicies();
+                Duration converged = load.awaitConverged(Duration.ofSeconds(90));
+                long tooMany = requestsAnswered429();
+                LOG.infof("429: converged %d ms after the change on the limited API server (%d ms after its return), "
+                        + "%d requests answered 429, operator alive: %s", converged.toMillis(),
+                        (System.nanoTime() - returned) / 1_000_000, tooMany, operator.isAlive());
+                assertThat(tooMany).as("requests the limited API server answered with 429").isPositive();
+                assertThat(operator.isAlive()).as("the operator is still running").isTrue();
+                assertThat(load.driftEvents(driftBefore)).as("DriftDetected Events without any hand edit").isEmpty();
+            } finally {
+                cluster.stopApiServer();
+                cluster.startApiServer();
+            }
+        } finally {
+            load.delete();
+        }
+    }
+
+    /** What the operator showed during an outage: when readiness first went down (-1: never), liveness at its end. */
+    record Outage(String fault, long notReadyAfterMillis, long liveAfterMillis, int livenessAtEnd) {
+
+        /** A passing outage is nothing a restart would cure (liveness 200), but the operator cannot work (not ready). */
+        void assertReported() {
+            assertThat(notReadyAfterMillis).as("%s: readiness went down during the outage", fault).isNotNegative();
+            assertThat(livenessAtEnd).as("%s: liveness at the end of the outage", fault).isEqualTo(200);
+        }
+    }
+
+    private Outage sitThroughOutage(String fault, OperatorProcess operator) throws Exception {
+        return sitThroughOutage(fault, operator, OUTAGE);
+    }
+
+    /** Waits out the outage, watching the operator, which must not exit. */
+    private Outage sitThroughOutage(String fault, OperatorProcess operator, Duration outage) throws Exception {
+        long start = System.nanoTime();
+        long notReadyAfter = -1;
+        long liveAfter = -1;
+        int liveness = -1;
+        while (System.nanoTime() - start < outage.toNanos()) {
+            assertThat(operator.isAlive()).as("%s: the operator is running %d ms into the outage:%n%s", fault,
+                    (System.nanoTime() - start) / 1_000_000, tailOf(operator)).isTrue();
+            if (notReadyAfter < 0 && operator.readiness() != 200) {
+                notReadyAfter = (System.nanoTime() - start) / 1_000_000;
+            }
+            liveness = operator.liveness();
+            if (liveAfter < 0 && liveness == 200) {
+                liveAfter = (System.nanoTime() - start) / 1_000_000;
+            }
+            Thread.sleep(500); // the sampling interval of a fault of fixed length, not a wait for a condition
+        }
+        LOG.infof("%s: readiness went down %s, liveness answered 200 %s into the %d s outage; liveness at its end %d", fault,
+                notReadyAfter < 0 ? "never" : notReadyAfter + " ms", liveAfter < 0 ? "never" : liveAfter + " ms", outage.toSeconds(),
+                liveness);
+        return new Outage(fault, notReadyAfter, liveAfter, liveness);
+    }
+
+    /**
+     * After the outage: readiness comes back, the load converges, the process never exited, readiness and liveness
+     * told the truth during the outage, and no drift was reported since before the fault (the operator's false drift
+     * on its first convergence is pinned by ChaosProcessIT#itsFirstConvergenceReportsNoDrift).
+     */
+    private void recover(Outage outage, OperatorProcess operator, ChaosLoad load, Map<String, Integer> driftBefore) throws Exception {
+        long returned = System.nanoTime();
+        await().atMost(CONVERGED_AFTER_RETURN).pollInterval(Duration.ofMillis(200)).until(() -> operator.readiness() == 200);
+        long ready = (System.nanoTime() - returned) / 1_000_000;
+        load.awaitConverged(CONVERGED_AFTER_RETURN);
+        LOG.infof("%s: ready %d ms and converged %d ms after the API server's return (%s), 0 restarts", outage.fault(), ready,
+                (System.nanoTime() - returned) / 1_000_000, load);
+        assertThat(operator.isAlive()).as("%s: the operator is still running", outage.fault()).isTrue();
+        outage.assertReported();
+        assertThat(load.driftEvents(driftBefore)).as("%s: DriftDetected Events without any hand edit", outage.fault()).isEmpty();
+    }
+
+    private long requestsAnswered429() {
+        // The max-in-flight filter answers before the request is counted in apiserver_request_total.
+        Matcher line = Pattern.compile("^apiserver_request_terminations_total\\{(.*code=\"429\".*)} (\\S+)$", Pattern.MULTILINE)
+                .matcher(client.raw("/metrics"));
+        long total = 0;
+        while (line.find()) {
+            total += (long) Double.parseDouble(line.group(2));
+        }
+        return total;
+    }
+
+    private static String tailOf(OperatorProcess operator) throws Exception {
+        String log = operator.log();
+        return log.substring(Math.max(0, log.length() - 4000));
+    }
+}
