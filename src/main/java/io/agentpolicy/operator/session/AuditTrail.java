@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.engine.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -44,6 +45,17 @@ public class AuditTrail {
         line.put("phase", decision.phase().value());
         line.put("reason", decision.reason());
         line.put("policies", decision.policies());
+        if (decision.exception() != null) {
+            Map<String, Object> exception = new LinkedHashMap<>();
+            exception.put("state", decision.exception().state().value());
+            exception.put("reason", session.getSpec().getException() == null ? null : session.getSpec().getException().getReason());
+            exception.put("approvals", decision.exception().approvals().stream().map(a -> Map.of("approver", a.approver(),
+                    "groups", a.groups(), "at", Rfc3339.format(a.at()))).toList());
+            exception.put("missing", decision.exception().missing());
+            exception.put("expiresAt", decision.exception().expiresAt() == null ? null : Rfc3339.format(decision.exception().expiresAt()));
+            line.put("exception", exception);
+            registry.counter("agentpolicy.exceptions", "outcome", decision.exception().state().value()).increment();
+        }
         try {
             AUDIT.info(JSON.writeValueAsString(line));
         } catch (JsonProcessingException e) {
