@@ -8,6 +8,7 @@ import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,11 +22,13 @@ import io.agentpolicy.api.CountedApproval;
 import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.SessionPhase;
+import io.agentpolicy.testing.MetricsScraper;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Exceptions with approval on the real API server: pending without a map, approved with one, rejected, lapsed. */
@@ -36,6 +39,9 @@ class SessionExceptionTest {
     static final Duration WITHIN = NamespaceBaselineTest.WITHIN;
 
     final KubernetesClient client = TestCluster.get().admin();
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
 
     /** A tier-1-like policy: seniors capped at acceptEdits, bypass locked; the CTO and a code owner may approve more. */
     private String tierOneLike(String maxDuration) {
@@ -55,6 +61,8 @@ class SessionExceptionTest {
     @Test
     void twoApprovalsAdmitBypassAndARejectDecidesWithoutTheException() {
         String namespace = tierOneLike("8h");
+        double approvalsTimedBefore = MetricsScraper.sum(metrics, "agentpolicy_exception_approval_seconds_count");
+        double exceptionsBefore = MetricsScraper.sum(metrics, "agentpolicy_exceptions_total");
         askForBypass(namespace);
 
         AgentSession pending = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL);
@@ -99,6 +107,9 @@ class SessionExceptionTest {
         await().atMost(WITHIN).until(() -> settingsOf(configMap(client, namespace, "agent-session-hotfix"))
                 .contains("\"defaultMode\": \"acceptEdits\""));
         await().atMost(WITHIN).until(() -> eventReasons(namespace).contains("ExceptionRejected"));
+        assertThat(MetricsScraper.sum(metrics, "agentpolicy_exception_approval_seconds_count") - approvalsTimedBefore).isEqualTo(1);
+        assertThat(MetricsScraper.sum(metrics, "agentpolicy_exceptions_total") - exceptionsBefore)
+                .as("requested, approved, rejected").isEqualTo(3);
     }
 
     @Test

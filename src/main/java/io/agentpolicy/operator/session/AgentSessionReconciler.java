@@ -243,6 +243,9 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 case REJECTED -> Reason.ExceptionRejected;
                 default -> null;
             };
+            if (state != before && state != null) {
+                audit.exceptionChanged(session, decision.exception());
+            }
             if (exceptionEvent != null) {
                 events.record(session, exceptionEvent, next.getReason());
             }
