@@ -45,8 +45,12 @@ class SessionExceptionTest {
 
     /** A tier-1-like policy: seniors capped at acceptEdits, bypass locked; the CTO and a code owner may approve more. */
     private String tierOneLike(String maxDuration) {
+        return tierOneLike(unique("tier-1-like"), maxDuration, "");
+    }
+
+    private String tierOneLike(String policy, String maxDuration, String more) {
         String tier = unique("exc");
-        applyPolicy(client, unique("tier-1-like"), """
+        applyPolicy(client, policy, """
                 tiers: [%s]
                 modes: {default: plan, allowed: [plan, default, acceptEdits], disableBypassPermissions: true, disableAuto: true, onViolation: Downgrade}
                 seniority: {senior: {maxMode: acceptEdits, groups: [eng-senior]}}
@@ -54,7 +58,7 @@ class SessionExceptionTest {
                   maxMode: bypassPermissions
                   approvals: [{groups: [cto]}, {groups: [code-owners]}]
                   maxDuration: %s
-                """.formatted(tier, maxDuration));
+                %s""".formatted(tier, maxDuration, more));
         return createNamespace(client, unique("exc"), NamespaceBaselineTest.TIER_LABEL, tier).getMetadata().getName();
     }
 
@@ -110,6 +114,31 @@ class SessionExceptionTest {
         assertThat(MetricsScraper.sum(metrics, "agentpolicy_exception_approval_seconds_count") - approvalsTimedBefore).isEqualTo(1);
         assertThat(MetricsScraper.sum(metrics, "agentpolicy_exceptions_total") - exceptionsBefore)
                 .as("requested, approved, rejected").isEqualTo(3);
+    }
+
+    @Test
+    void anActiveEmergencyOverrideCapsAnApprovedException() {
+        String policy = unique("tier-1-like");
+        String namespace = tierOneLike(policy, "8h", "");
+        askForBypass(namespace);
+        long generation = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
+        approve(namespace, "carol@example.com", "cto", "Approve", generation);
+        approve(namespace, "dave@example.com", "code-owners", "Approve", generation);
+        awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
+
+        String tier = client.namespaces().withName(namespace).get().getMetadata().getLabels().get(NamespaceBaselineTest.TIER_LABEL);
+        applyPolicy(client, policy, """
+                tiers: [%s]
+                modes: {default: plan, allowed: [plan, default, acceptEdits], disableBypassPermissions: true, disableAuto: true, onViolation: Downgrade}
+                seniority: {senior: {maxMode: acceptEdits, groups: [eng-senior]}}
+                exceptions: {maxMode: bypassPermissions, approvals: [{groups: [cto]}, {groups: [code-owners]}], maxDuration: 8h}
+                emergencyOverride: {maxMode: plan, reason: "INC-9 outage", expiresAt: "%s"}
+                """.formatted(tier, Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        AgentSession capped = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.DOWNGRADED);
+        assertThat(capped.getStatus().getEffectiveMode()).isEqualTo(PermissionMode.PLAN);
+        assertThat(capped.getStatus().getReason()).contains("no exception possible: emergency override caps at plan");
+        await().atMost(WITHIN).until(() -> settingsOf(configMap(client, namespace, "agent-session-hotfix"))
+                .contains("\"defaultMode\": \"plan\""));
     }
 
     @Test
