@@ -1,7 +1,8 @@
 -- Argo CD health check for agentpolicy.io/AgentSession, by its phase and conditions. Admitted and Downgraded
 -- sessions run and are Healthy: a downgrade is the policy at work, its reason is the message. A Denied session
 -- is Degraded with the reason; so is one that is Stalled or whose pods break its policy. An Expired session is
--- Healthy: it ended as declared and there is nothing to fix or wait for.
+-- Healthy: it ended as declared and there is nothing to fix or wait for. A session waiting for the approvals of
+-- its exception is Suspended: it waits for people, not for the operator.
 -- Only Lua's base library is used: Argo CD runs health checks without the string library.
 local hs = {status = "Progressing", message = "Waiting for the operator to decide the session"}
 local status = obj.status
@@ -29,6 +30,9 @@ if status.phase == "Denied" then
 elseif status.phase == "Expired" then
   hs.status = "Healthy"
   hs.message = "Expired: " .. reason
+elseif status.phase == "PendingApproval" then
+  hs.status = "Suspended"
+  hs.message = "Waiting for approval: " .. reason
 elseif pods ~= nil and pods.nonCompliant ~= nil and pods.nonCompliant > 0 then
   hs.status = "Degraded"
   hs.message = tostring(pods.nonCompliant) .. " non-compliant pod(s)"

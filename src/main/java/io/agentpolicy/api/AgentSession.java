@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Requested", jsonPath = ".spec.requestedMode", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Effective", jsonPath = ".status.effectiveMode", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Awaiting", jsonPath = ".status.exception.missing", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class AgentSession extends CustomResource<AgentSessionSpec, AgentSessionStatus> implements Namespaced {
 

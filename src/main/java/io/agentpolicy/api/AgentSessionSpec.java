@@ -43,6 +43,10 @@ public class AgentSessionSpec extends TolerantSpec {
     @JsonPropertyDescription("When the session ends (RFC 3339); after it the session is Expired and loses its ConfigMap.")
     private String expiresAt;
 
+    @JsonPropertyDescription("Asks to go beyond the caps with approval: the requested mode is granted, up to the namespace's "
+            + "exceptions.maxMode, once the approvers its policies name have approved (AgentSessionApproval).")
+    private SessionException exception;
+
     public String getEngineer() {
         return engineer;
     }
@@ -90,4 +94,13 @@ public class AgentSessionSpec extends TolerantSpec {
     public void setExpiresAt(String expiresAt) {
         this.expiresAt = expiresAt;
     }
+
+    public SessionException getException() {
+        return exception;
+    }
+
+    public void setException(SessionException exception) {
+        this.exception = exception;
+    }
+
 }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentSessionStatus {
 
-    @JsonPropertyDescription("Pending, Admitted, Downgraded, Denied or Expired.")
+    @JsonPropertyDescription("Pending, PendingApproval, Admitted, Downgraded, Denied or Expired.")
     private SessionPhase phase;
 
     @JsonPropertyDescription("The mode the session runs in; absent when Denied or Expired.")
@@ -26,6 +26,10 @@ public class AgentSessionStatus {
 
     @JsonPropertyDescription("Why the decision came out as it did, naming the deciding rule and its policy.")
     private String reason;
+
+    @JsonPropertyDescription("The session's exception, when spec.exception asks for one: state, approvals counted, "
+            + "approvals missing, when it lapses.")
+    private ExceptionStatus exception;
 
     @JsonPropertyDescription("Name of the session's managed-settings ConfigMap, when the session runs.")
     private String configMap;
@@ -91,6 +95,14 @@ public class AgentSessionStatus {
 
     public void setReason(String reason) {
         this.reason = reason;
+    }
+
+    public ExceptionStatus getException() {
+        return exception;
+    }
+
+    public void setException(ExceptionStatus exception) {
+        this.exception = exception;
     }
 
     public String getConfigMap() {

@@ -59,6 +59,10 @@ public class PermissionPolicySpec extends TolerantSpec {
             + "mode; it lapses by itself at expiresAt, at most 24 hours after activation.")
     private EmergencyOverride emergencyOverride;
 
+    @JsonPropertyDescription("Who may approve a session going beyond the caps (AgentSession spec.exception), up to which mode "
+            + "and for how long. Without it no exception is possible in the namespaces this policy governs.")
+    private Exceptions exceptions;
+
     @PreserveUnknownFields
     @JsonPropertyDescription("Any other managed-settings.json keys (hooks, sandbox, env, allowManagedPermissionRulesOnly, ...), "
             + "deep-merged across policies. Keys Claude Code does not know are kept and reported; wrong value types are refused.")
@@ -126,6 +130,14 @@ public class PermissionPolicySpec extends TolerantSpec {
 
     public void setTaskOverrides(List<TaskOverride> taskOverrides) {
         this.taskOverrides = taskOverrides;
+    }
+
+    public Exceptions getExceptions() {
+        return exceptions;
+    }
+
+    public void setExceptions(Exceptions exceptions) {
+        this.exceptions = exceptions;
     }
 
     public EmergencyOverride getEmergencyOverride() {

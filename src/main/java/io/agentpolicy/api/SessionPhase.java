@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public enum SessionPhase {
     @JsonProperty("Pending")
     PENDING("Pending"),
+    /** Asks for an exception that still lacks approvals; no map until they are in. */
+    @JsonProperty("PendingApproval")
+    PENDING_APPROVAL("PendingApproval"),
     @JsonProperty("Admitted")
     ADMITTED("Admitted"),
     @JsonProperty("Downgraded")

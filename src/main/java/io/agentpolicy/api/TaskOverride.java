@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.maxMode) || has(self.raiseTo)", message = "a taskOverrides entry needs maxMode, raiseTo or both")
 public class TaskOverride {
 
     @Required
@@ -18,9 +19,12 @@ public class TaskOverride {
     @JsonPropertyDescription("Task types (AgentSession spec.taskType) this cap applies to, e.g. schema-migration, payments.")
     private List<String> taskTypes;
 
-    @Required
     @JsonPropertyDescription("The highest mode a session of one of these task types may reach.")
     private PermissionMode maxMode;
+
+    @JsonPropertyDescription("Lifts the seniority caps to this mode for these (low-risk) task types, without approval; "
+            + "never beyond modes.allowed, a task cap or an active emergency override.")
+    private PermissionMode raiseTo;
 
     public List<String> getTaskTypes() {
         return taskTypes;
@@ -36,5 +40,13 @@ public class TaskOverride {
 
     public void setMaxMode(PermissionMode maxMode) {
         this.maxMode = maxMode;
+    }
+
+    public PermissionMode getRaiseTo() {
+        return raiseTo;
+    }
+
+    public void setRaiseTo(PermissionMode raiseTo) {
+        this.raiseTo = raiseTo;
     }
 }

@@ -23,10 +23,11 @@ final class CelRules {
             "self.all(r, size(r.trim()) > 0)", NOT_BLANK,
             "self.all(d, size(d.trim()) > 0)", NOT_BLANK,
             "self.all(m, self.exists_one(n, n == m))", "{\"uniqueItems\": true}",
+            "size(self) > 0", "{\"minLength\": 1, \"minItems\": 1}", // a string or a list, whichever carries it
             "size(self.metadata.name) <= 49", "{\"properties\": {\"metadata\": {\"properties\": {\"name\": {\"maxLength\": 49}}}}}");
 
     /** Rules about a change (oldSelf): an offline check sees one version only, so they hold trivially there. */
-    private static final Set<String> ON_UPDATE_ONLY = Set.of("self == oldSelf");
+    private static final Set<String> ON_UPDATE_ONLY = Set.of("self == oldSelf", "self.spec == oldSelf.spec");
 
     private static final Set<String> CHECKED_BY_ENGINE = Set.of(
             "(has(self.tiers) && size(self.tiers) > 0) || has(self.namespaceSelector)",
@@ -35,7 +36,9 @@ final class CelRules {
                     + "((!has(self.allowed) || !('bypassPermissions' in self.allowed)) && "
                     + "(!has(self.default) || self.default != 'bypassPermissions'))",
             "!has(self.disableAuto) || !self.disableAuto || ((!has(self.allowed) || !('auto' in self.allowed)) && "
-                    + "(!has(self.default) || self.default != 'auto'))");
+                    + "(!has(self.default) || self.default != 'auto'))",
+            "has(self.maxMode) || has(self.raiseTo)",
+            "duration(self) > duration('0s') && duration(self) <= duration('24h')");
 
     private CelRules() {
     }

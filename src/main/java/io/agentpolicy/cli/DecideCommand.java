@@ -11,10 +11,12 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.agentpolicy.api.AgentSession;
-import io.agentpolicy.api.AgentSessionSpec;
+import io.agentpolicy.api.AgentSessionApproval;
+import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
 import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.NamespaceInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +33,11 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentpolicy decide policies/ --session session.yaml --tier 1 --groups eng-mid",
-                "  agentpolicy decide policies/ namespaces.yaml -s session.yaml -o json" },
+                "  agentpolicy decide policies/ namespaces.yaml -s session.yaml -o json",
+                "  agentpolicy decide policies/ -s session.yaml --tier 1 -a carol-approves.yaml -a dave-approves.yaml" },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:decided (whatever the phase: Admitted, Downgraded, Denied or Expired)",
+                "0:decided (whatever the phase: Admitted, Downgraded, PendingApproval, Denied or Expired)",
                 "1:invalid policies or session",
                 "2:bad option, unusable file, no PermissionPolicy in the paths, or not one AgentSession in the session file" })
 final class DecideCommand implements Callable<Integer> {
@@ -45,6 +48,11 @@ final class DecideCommand implements Callable<Integer> {
 
     @Option(names = { "-s", "--session" }, required = true, paramLabel = "FILE", description = "A file with one AgentSession.")
     Path sessionFile;
+
+    @Option(names = { "-a", "--approvals" }, paramLabel = "FILE",
+            description = "Files with AgentSessionApprovals answering the session's exception (repeatable). Only those naming "
+                    + "the session and its metadata.generation (1 when absent) count; one without creationTimestamp counts as made at --now.")
+    List<Path> approvalFiles = List.of();
 
     @Option(names = "--groups", split = ",", paramLabel = "GROUP",
             description = "Use these groups instead of the session's spec.groups, e.g. --groups eng-mid,eng-oncall.")
@@ -68,21 +76,20 @@ final class DecideCommand implements Callable<Integer> {
         Instant now = engine.now();
         CheckedInputs policies = Inputs.policies(policyPaths, engine.engine(), now);
         Checked<AgentSession> session = Inputs.session(sessionFile, engine.engine(), now);
-        AgentSessionSpec request = session.object().getSpec();
+        List<AgentSessionApproval> approvals = Inputs.approvals(approvalFiles, engine.engine(), now);
         if (groups != null) {
-            request.setGroups(groups);
+            session.object().getSpec().setGroups(groups);
         }
         NamespaceInfo target = namespace.resolve(policies.namespaces(), session.source().namespace(), engine, now);
         PrintWriter err = spec.commandLine().getErr();
         policies.diagnostics().forEach(warning -> err.println(warning.toLine()));
 
-        Decision decision = new OfflineOperator(engine.config(), policies.policyObjects()).decide(target, request, now);
+        Decision decision = new OfflineOperator(engine.config(), policies.policyObjects()).decide(target, session.object(), approvals, now);
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
             out.println(Json.MAPPER.writeValueAsString(asStatus(decision)));
         } else {
-            asStatus(decision).forEach((field, value) -> out.println(field + ": " + (value == null ? "(none)"
-                    : value instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList()) : value)));
+            printHuman("", asStatus(decision), out);
         }
         return AgentPolicyCli.EXIT_OK;
     }
@@ -97,6 +104,31 @@ final class DecideCommand implements Callable<Integer> {
         status.put("seniority", decision.seniority().value());
         status.put("policies", decision.policies());
         status.put("policyViolation", decision.policyViolation());
+        ExceptionOutcome exception = decision.exception();
+        if (exception != null) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("state", exception.state().value());
+            fields.put("approvals", exception.approvals().stream()
+                    .map(a -> a.approver() + " (" + String.join(", ", a.groups()) + ") at " + Rfc3339.format(a.at())).toList());
+            fields.put("missing", exception.missing());
+            fields.put("expiresAt", exception.expiresAt() == null ? null : Rfc3339.format(exception.expiresAt()));
+            status.put("exception", fields);
+        }
         return status;
+    }
+
+    /** One "field: value" line per field; a nested object's fields as "exception.state: ...". */
+    private static void printHuman(String prefix, Map<String, Object> fields, PrintWriter out) {
+        fields.forEach((field, value) -> {
+            if (value instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> object = (Map<String, Object>) nested;
+                printHuman(prefix + field + ".", object, out);
+            } else {
+                out.println(prefix + field + ": " + (value == null ? "(none)"
+                        : value instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
+                        : value));
+            }
+        });
     }
 }

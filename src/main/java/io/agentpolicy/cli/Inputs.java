@@ -2,10 +2,12 @@ package io.agentpolicy.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
 import io.agentpolicy.engine.NamespaceInfo;
@@ -36,6 +38,20 @@ final class Inputs {
             throw UsageException.about(file, "holds " + sessions.size() + " AgentSessions; give a file with exactly one");
         }
         return sessions.get(0);
+    }
+
+    /** The AgentSessionApprovals in the files; each file must hold at least one. */
+    static List<AgentSessionApproval> approvals(List<Path> files, PolicyEngine engine, Instant now)
+            throws UsageException, InvalidManifestsException {
+        List<AgentSessionApproval> approvals = new ArrayList<>();
+        for (Path file : files) {
+            List<Checked<AgentSessionApproval>> inFile = checked(ManifestLoader.loadFile(file), engine, now).approvals();
+            if (inFile.isEmpty()) {
+                throw UsageException.about(file, "holds no AgentSessionApproval");
+            }
+            inFile.forEach(approval -> approvals.add(approval.object()));
+        }
+        return approvals;
     }
 
     /** The Namespaces in the file; there must be at least one. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.cli.Diagnostic.Severity;
@@ -48,7 +49,7 @@ final class ManifestChecker {
      * line), and how many PermissionPolicy and AgentSession documents there were, valid or not.
      */
     record CheckedInputs(List<Checked<PermissionPolicy>> policies, List<Checked<AgentSession>> sessions,
-            List<Checked<NamespaceInfo>> namespaces, List<Diagnostic> diagnostics, int policyDocuments,
+            List<Checked<AgentSessionApproval>> approvals, List<Checked<NamespaceInfo>> namespaces, List<Diagnostic> diagnostics, int policyDocuments,
             int sessionDocuments, List<Path> files) {
 
         boolean hasErrors() {
@@ -63,6 +64,7 @@ final class ManifestChecker {
     CheckedInputs check(Loaded loaded) {
         List<Checked<PermissionPolicy>> policies = new ArrayList<>();
         List<Checked<AgentSession>> sessions = new ArrayList<>();
+        List<Checked<AgentSessionApproval>> approvals = new ArrayList<>();
         List<Checked<NamespaceInfo>> namespaces = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(loaded.problems());
         Map<String, Manifest> policiesByName = new HashMap<>();
@@ -91,6 +93,11 @@ final class ManifestChecker {
                 if (session != null) {
                     sessions.add(new Checked<>(manifest, session));
                 }
+            } else if ("AgentSessionApproval".equals(kind)) {
+                AgentSessionApproval approval = read(manifest, AgentSessionApproval.class, diagnostics);
+                if (approval != null) {
+                    approvals.add(new Checked<>(manifest, approval));
+                }
             } else if ("Namespace".equals(kind) && "v1".equals(manifest.apiVersion())) {
                 NamespaceInfo namespace = namespaceOf(manifest, diagnostics);
                 if (namespace != null) {
@@ -98,12 +105,12 @@ final class ManifestChecker {
                 }
             } else if (manifest.apiVersion().startsWith(ApiConstants.GROUP + "/")) {
                 diagnostics.add(Diagnostic.at(manifest, Severity.ERROR, "kind", "unknown kind " + kind + "; "
-                        + ApiConstants.API_VERSION + " has PermissionPolicy and AgentSession"));
+                        + ApiConstants.API_VERSION + " has PermissionPolicy, AgentSession and AgentSessionApproval"));
             } else {
                 diagnostics.add(Diagnostic.at(manifest, Severity.NOTE, null, "not an agentpolicy.io object; skipped"));
             }
         }
-        return new CheckedInputs(policies, sessions, namespaces, Diagnostic.sortedByPlace(diagnostics, loaded.files()), policyDocuments,
+        return new CheckedInputs(policies, sessions, approvals, namespaces, Diagnostic.sortedByPlace(diagnostics, loaded.files()), policyDocuments,
                 sessionDocuments, loaded.files());
     }
 

@@ -3,7 +3,8 @@ package io.agentpolicy.cli;
 import java.time.Instant;
 import java.util.List;
 
-import io.agentpolicy.api.AgentSessionSpec;
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.BaselineRendering;
@@ -37,8 +38,11 @@ final class OfflineOperator {
         return engine.renderBaseline(plan.policies(), now);
     }
 
-    /** As the operator decides an AgentSession in the namespace. */
-    Decision decide(NamespaceInfo namespace, AgentSessionSpec session, Instant now) {
-        return engine.decide(policies, namespace, session, now);
+    /**
+     * As the operator decides an AgentSession in the namespace, with the answers to its exception. An approval read
+     * from a file without metadata.creationTimestamp counts as made at now.
+     */
+    Decision decide(NamespaceInfo namespace, AgentSession session, List<AgentSessionApproval> approvals, Instant now) {
+        return engine.decide(policies, namespace, session, approvals, now);
     }
 }

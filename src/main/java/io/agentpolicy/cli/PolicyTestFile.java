@@ -16,6 +16,7 @@ import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.cli.YamlDocuments.YamlDocument;
 
@@ -31,6 +32,11 @@ import io.agentpolicy.cli.YamlDocuments.YamlDocument;
  *     namespace: {tier: "1", labels: {team: payments}}     # or namespaceFile: ns.yaml (+ namespaceName: payments)
  *     session: {engineer: a@x, groups: [eng-mid], requestedMode: acceptEdits}   # or sessionFile: session.yaml
  *     expect: {phase: Downgraded, effectiveMode: default, reasonContains: "seniority mid"}
+ *   - name: tier-1 exception approved by the CTO and a code owner
+ *     namespace: {tier: "1"}
+ *     sessionFile: hotfix.yaml
+ *     approvalFiles: [carol-approves.yaml, dave-approves.yaml]   # AgentSessionApprovals; needs sessionFile
+ *     expect: {phase: Admitted, effectiveMode: bypassPermissions, exceptionState: Approved}
  *   - name: tier-1 baseline
  *     namespace: {tier: "1"}
  *     expect: {renderedFile: expected/tier-1.json}           # or rendered: the JSON text
@@ -43,8 +49,8 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
     }
 
     /** One case; session and sessionFile are both null for a rendering-only case. */
-    record TestCase(String name, NamespaceSource namespace, AgentSessionSpec session, Path sessionFile, String now,
-            Expectation expect) {
+    record TestCase(String name, NamespaceSource namespace, AgentSessionSpec session, Path sessionFile, List<Path> approvalFiles,
+            String now, Expectation expect) {
     }
 
     /**
@@ -52,11 +58,11 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
      * rendered holds the expected managed-settings.json text, from the file or inline.
      */
     record Expectation(String phase, String effectiveMode, String reason, String reasonContains, String tier,
-            String seniority, String rendered, String renderedFrom) {
+            String seniority, String exceptionState, String rendered, String renderedFrom) {
 
         boolean expectsDecision() {
             return phase != null || effectiveMode != null || reason != null || reasonContains != null || tier != null
-                    || seniority != null;
+                    || seniority != null || exceptionState != null;
         }
     }
 
@@ -87,7 +93,7 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
     }
 
     private static TestCase testCase(Fields entry, CrdSchemas schemas) throws UsageException {
-        entry.allowOnly("name", "namespace", "namespaceFile", "namespaceName", "session", "sessionFile", "now", "expect");
+        entry.allowOnly("name", "namespace", "namespaceFile", "namespaceName", "session", "sessionFile", "approvalFiles", "now", "expect");
         String name = entry.string("name", true);
         NamespaceSource namespace;
         Fields inline = entry.object("namespace");
@@ -109,12 +115,19 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
         if (session != null && sessionFile != null) {
             throw entry.problem("session", "give either session or sessionFile, not both");
         }
+        List<Path> approvalFiles = new ArrayList<>();
+        for (String path : entry.strings("approvalFiles", false)) {
+            approvalFiles.add(entry.relative(path));
+        }
+        if (!approvalFiles.isEmpty() && sessionFile == null) {
+            throw entry.problem("approvalFiles", "approvals name their session by metadata.name: give the session as sessionFile");
+        }
         Expectation expect = expectation(entry.object("expect"), entry);
         if (expect.expectsDecision() && session == null && sessionFile == null) {
             throw entry.problem("expect", "phase, effectiveMode, reason, tier and seniority need a session or sessionFile");
         }
         return new TestCase(name, namespace, session == null ? null : session.sessionSpec(schemas),
-                sessionFile == null ? null : entry.relative(sessionFile), entry.instant("now"), expect);
+                sessionFile == null ? null : entry.relative(sessionFile), approvalFiles, entry.instant("now"), expect);
     }
 
     private static Expectation expectation(Fields expect, Fields entry) throws UsageException {
@@ -122,7 +135,8 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
             throw entry.problem("", "a case needs expect: {phase, effectiveMode, reason, reasonContains, tier, seniority} "
                     + "and/or {rendered or renderedFile}");
         }
-        expect.allowOnly("phase", "effectiveMode", "reason", "reasonContains", "tier", "seniority", "rendered", "renderedFile");
+        expect.allowOnly("phase", "effectiveMode", "reason", "reasonContains", "tier", "seniority", "exceptionState", "rendered",
+                "renderedFile");
         String phase = expect.oneOf("phase", SessionPhase.values());
         String effectiveMode = expect.string("effectiveMode", false);
         if (effectiveMode != null && !effectiveMode.equals("none") && PermissionMode.fromValue(effectiveMode) == null) {
@@ -140,7 +154,7 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
         }
         Expectation expectation = new Expectation(phase, effectiveMode, expect.string("reason", false),
                 expect.string("reasonContains", false), expect.string("tier", false), expect.string("seniority", false),
-                rendered, renderedFrom);
+                expect.oneOf("exceptionState", ExceptionState.values()), rendered, renderedFrom);
         if (!expectation.expectsDecision() && rendered == null) {
             throw expect.problem("", "expect nothing: give phase, effectiveMode, reason, reasonContains, tier, seniority, "
                     + "rendered or renderedFile");

@@ -33,7 +33,8 @@ final class TaskTypeSpellings {
                             found.add(Diagnostic.at(session.source(), Severity.WARNING, "spec.taskType", "\"" + taskType
                                     + "\" differs only in case from \"" + listed + "\" in taskOverrides of PermissionPolicy "
                                     + policy.getMetadata().getName() + "; task types match ignoring case, so that cap ("
-                                    + override.getMaxMode() + ") applies; spell it \"" + listed + "\""));
+                                    + (override.getMaxMode() != null ? override.getMaxMode() : "raised to " + override.getRaiseTo())
+                                    + ") applies; spell it \"" + listed + "\""));
                         }
                     }
                 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
@@ -82,24 +83,31 @@ final class TestCommand implements Callable<Integer> {
     /** What the case got wrong; empty when it passes. */
     private List<String> run(TestCase testCase, OfflineOperator operator, CheckedInputs policies, Instant now)
             throws UsageException, InvalidManifestsException {
-        AgentSessionSpec session = testCase.session();
+        AgentSession session = null;
+        if (testCase.session() != null) {
+            session = new AgentSession();
+            session.setSpec(testCase.session());
+        }
         String sessionNamespace = null;
         if (testCase.sessionFile() != null) {
             Checked<AgentSession> fromFile = Inputs.session(testCase.sessionFile(), engine.engine(), now);
-            session = fromFile.object().getSpec();
+            session = fromFile.object();
             sessionNamespace = fromFile.source().namespace();
         }
+        List<AgentSessionApproval> approvals = Inputs.approvals(testCase.approvalFiles(), engine.engine(), now);
         NamespaceInfo namespace = namespaceOf(testCase.namespace(), sessionNamespace, policies, now);
         Expectation expect = testCase.expect();
         List<String> failures = new ArrayList<>();
         if (session != null) {
-            Decision decision = operator.decide(namespace, session, now);
+            Decision decision = operator.decide(namespace, session, approvals, now);
             String mode = decision.effectiveMode() == null ? "none" : decision.effectiveMode().value();
             expectEqual("phase", expect.phase(), decision.phase().value(), failures);
             expectEqual("effectiveMode", expect.effectiveMode(), mode, failures);
             expectEqual("reason", expect.reason(), decision.reason(), failures);
             expectEqual("tier", expect.tier(), decision.tier(), failures);
             expectEqual("seniority", expect.seniority(), decision.seniority().value(), failures);
+            expectEqual("exceptionState", expect.exceptionState(),
+                    decision.exception() == null ? "none" : decision.exception().state().value(), failures);
             if (expect.reasonContains() != null && !decision.reason().contains(expect.reasonContains())) {
                 failures.add("expected the reason to contain \"" + expect.reasonContains() + "\"");
             }

@@ -18,6 +18,7 @@ import io.agentpolicy.api.SessionPhase;
  * @param merged the merged governing policies; null when none governs the namespace
  * @param nextTransition the earliest future instant at which this decision may change by itself (an active override
  *        lapsing, the session expiring), for scheduling a reconcile; null when nothing is due
+ * @param exception where the session's exception stands; null when it asks for none
  */
 public record Decision(
         SessionPhase phase,
@@ -28,9 +29,26 @@ public record Decision(
         String reason,
         boolean policyViolation,
         MergedPolicy merged,
-        Instant nextTransition) {
+        Instant nextTransition,
+        ExceptionOutcome exception) {
 
     public Decision {
         policies = List.copyOf(policies);
+    }
+
+    /** A decision about a session that asks for no exception. */
+    public Decision(SessionPhase phase, PermissionMode effectiveMode, String tier, Seniority seniority, List<String> policies,
+            String reason, boolean policyViolation, MergedPolicy merged, Instant nextTransition) {
+        this(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, null);
+    }
+
+    /** The same decision with the exception's outcome. */
+    public Decision withException(ExceptionOutcome outcome) {
+        return new Decision(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, outcome);
+    }
+
+    /** The same decision, due again at next. */
+    public Decision until(Instant next) {
+        return new Decision(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, next, exception);
     }
 }

@@ -1,5 +1,6 @@
 package io.agentpolicy.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,6 +33,8 @@ import io.agentpolicy.api.Seniority;
  * @param seniorityCaps every policy's seniority.&lt;level&gt;.maxMode, in policy name order
  * @param taskCaps every policy's taskOverrides entries, in policy name order
  * @param activeOverrides the emergency overrides in force at merge time (now &lt; expiresAt), in policy name order
+ * @param taskRaises every policy's taskOverrides entries with raiseTo, in policy name order
+ * @param exceptions the merged spec.exceptions of the policies that set it; null when none does (no exceptions here)
  */
 public record MergedPolicy(
         List<String> policyNames,
@@ -49,7 +52,9 @@ public record MergedPolicy(
         Map<Seniority, Set<String>> seniorityGroups,
         List<SeniorityCap> seniorityCaps,
         List<TaskCap> taskCaps,
-        List<ActiveOverride> activeOverrides) {
+        List<ActiveOverride> activeOverrides,
+        List<TaskRaise> taskRaises,
+        ExceptionRules exceptions) {
 
     /** One policy's cap for one seniority level. */
     public record SeniorityCap(String policy, Seniority level, PermissionMode maxMode) {
@@ -64,6 +69,42 @@ public record MergedPolicy(
         /** Whether the entry lists the task type; case is ignored, so "Payments" cannot escape a "payments" cap. */
         public boolean covers(String taskType) {
             return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
+        }
+    }
+
+    /** One taskOverrides entry's raiseTo: the seniority caps lifted to that mode for its task types. */
+    public record TaskRaise(String policy, Set<String> taskTypes, PermissionMode raiseTo) {
+        public TaskRaise {
+            taskTypes = Set.copyOf(taskTypes);
+        }
+
+        /** Whether the entry lists the task type, ignoring case as the caps do. */
+        public boolean covers(String taskType) {
+            return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
+        }
+    }
+
+    /** One approval an exception needs: a person in one of the groups; the policy that asks for it. */
+    public record Requirement(String policy, List<String> groups) {
+        public Requirement {
+            groups = List.copyOf(groups);
+        }
+
+        /** How status.exception.missing names it: "cto", or "cto or vp-eng". */
+        public String describe() {
+            return String.join(" or ", groups);
+        }
+    }
+
+    /**
+     * The exceptions of the voting policies merged: maxMode the lowest, approvals united, maxDuration the shortest.
+     *
+     * @param policies the voting policies, sorted by name
+     */
+    public record ExceptionRules(PermissionMode maxMode, List<Requirement> approvals, Duration maxDuration, List<String> policies) {
+        public ExceptionRules {
+            approvals = List.copyOf(approvals);
+            policies = List.copyOf(policies);
         }
     }
 
@@ -85,6 +126,7 @@ public record MergedPolicy(
         seniorityCaps = List.copyOf(seniorityCaps);
         taskCaps = List.copyOf(taskCaps);
         activeOverrides = List.copyOf(activeOverrides);
+        taskRaises = List.copyOf(taskRaises);
     }
 
     /** A copy: the merged settings passthrough (everything but permissions and the mode locks). */

@@ -7,6 +7,8 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.PermissionPolicy;
 
@@ -81,9 +83,22 @@ public final class PolicyEngine {
         return PolicyMerger.merge(matching, now);
     }
 
-    /** Decides an AgentSession in a namespace (docs/api.md, Decision). */
+    /** Decides a session spec that has no answers to an exception (docs/api.md, Decision). */
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Instant now) {
-        return decider.decide(all, ns, session, now);
+        return decider.decide(all, ns, session, SessionDecider.Answers.NONE, now);
+    }
+
+    /**
+     * Decides an AgentSession with the answers to its exception (docs/api.md, Decision and Exceptions). approvals may hold
+     * answers to other sessions; only those naming this session and its current metadata.generation count (a session
+     * read from a file, never stored, is at generation 1). The operator and the CLI both decide through here.
+     */
+    public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSession session,
+            Collection<AgentSessionApproval> approvals, Instant now) {
+        Long generation = session.getMetadata() == null ? null : session.getMetadata().getGeneration();
+        String name = session.getMetadata() == null || session.getMetadata().getName() == null ? "" : session.getMetadata().getName();
+        return decider.decide(all, ns, session.getSpec(),
+                new SessionDecider.Answers(name, generation == null ? 1 : generation, approvals), now);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.agentpolicy.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,7 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import io.agentpolicy.api.ApprovalRequirement;
 import io.agentpolicy.api.EmergencyOverride;
+import io.agentpolicy.api.Exceptions;
 import io.agentpolicy.api.Enforcement;
 import io.agentpolicy.api.Modes;
 import io.agentpolicy.api.OnViolation;
@@ -73,7 +76,45 @@ final class PolicyMerger {
                 seniorityGroups(ordered),
                 seniorityCaps(ordered),
                 taskCaps(ordered),
-                overrides);
+                overrides,
+                taskRaises(ordered),
+                exceptions(ordered));
+    }
+
+    private static List<MergedPolicy.TaskRaise> taskRaises(List<PermissionPolicy> policies) {
+        return byName(policies).stream()
+                .flatMap(policy -> Policies.orEmpty(spec(policy).getTaskOverrides()).stream()
+                        .filter(o -> o.getRaiseTo() != null)
+                        .map(o -> new MergedPolicy.TaskRaise(Policies.name(policy),
+                                new LinkedHashSet<>(Policies.orEmpty(o.getTaskTypes())), o.getRaiseTo())))
+                .toList();
+    }
+
+    /**
+     * Only policies with exceptions vote: maxMode lowest, approvals united, maxDuration shortest. A policy whose
+     * exceptions are incomplete or unreadable (validation reports it) votes the strictest: no exception at all here.
+     */
+    private static MergedPolicy.ExceptionRules exceptions(List<PermissionPolicy> policies) {
+        List<PermissionPolicy> voting = byName(policies).stream().filter(p -> spec(p).getExceptions() != null).toList();
+        if (voting.isEmpty()) {
+            return null;
+        }
+        PermissionMode maxMode = PermissionMode.BYPASS_PERMISSIONS;
+        Duration maxDuration = null;
+        List<MergedPolicy.Requirement> approvals = new ArrayList<>();
+        for (PermissionPolicy policy : voting) {
+            Exceptions exceptions = spec(policy).getExceptions();
+            Duration duration = ExceptionDurations.parse(exceptions.getMaxDuration());
+            List<ApprovalRequirement> entries = Policies.orEmpty(exceptions.getApprovals());
+            if (exceptions.getMaxMode() == null || duration == null || entries.isEmpty()
+                    || entries.stream().anyMatch(e -> e == null || Policies.orEmpty(e.getGroups()).isEmpty())) {
+                return null;
+            }
+            maxMode = PermissionMode.lowest(maxMode, exceptions.getMaxMode());
+            maxDuration = maxDuration == null || duration.compareTo(maxDuration) < 0 ? duration : maxDuration;
+            entries.forEach(e -> approvals.add(new MergedPolicy.Requirement(Policies.name(policy), e.getGroups())));
+        }
+        return new MergedPolicy.ExceptionRules(maxMode, approvals, maxDuration, voting.stream().map(Policies::name).toList());
     }
 
     /** What one policy lets a session end up in: its allowed list (absent = all six) minus the modes it locks. */

@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.agentpolicy.api.ApprovalRequirement;
 import io.agentpolicy.api.EmergencyOverride;
+import io.agentpolicy.api.Exceptions;
 import io.agentpolicy.api.Modes;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
@@ -41,6 +43,7 @@ final class PolicyValidator {
         checkModes(spec.getModes(), findings);
         checkPermissions(spec.getPermissions(), findings);
         checkTaskOverrides(Policies.orEmpty(spec.getTaskOverrides()), findings);
+        checkExceptions(spec.getExceptions(), findings);
         checkEmergencyOverride(spec.getEmergencyOverride(), overrideActivatedAt, findings);
         if (spec.getSettings() != null) {
             SettingsValidator.checkPolicySettings(spec.getSettings(), findings);
@@ -156,9 +159,33 @@ final class PolicyValidator {
             if (Policies.orEmpty(override.getTaskTypes()).isEmpty()) {
                 findings.error(field + ".taskTypes", "list at least one task type, e.g. schema-migration");
             }
-            if (override.getMaxMode() == null) {
-                findings.error(field + ".maxMode", "maxMode is required: the highest mode sessions of these task types may reach");
+            if (override.getMaxMode() == null && override.getRaiseTo() == null) {
+                findings.error(field + ".maxMode", "set maxMode (the highest mode sessions of these task types may reach), "
+                        + "raiseTo (the mode their seniority caps are lifted to) or both");
             }
+        }
+    }
+
+    private static void checkExceptions(Exceptions exceptions, Findings findings) {
+        if (exceptions == null) {
+            return;
+        }
+        if (exceptions.getMaxMode() == null) {
+            findings.error("spec.exceptions.maxMode", "exceptions.maxMode is required: the most an approved exception may grant");
+        }
+        List<ApprovalRequirement> approvals = Policies.orEmpty(exceptions.getApprovals());
+        if (approvals.isEmpty()) {
+            findings.error("spec.exceptions.approvals", "list at least one approval, e.g. [{groups: [cto]}]; "
+                    + "to offer no exceptions, remove spec.exceptions");
+        }
+        for (int i = 0; i < approvals.size(); i++) {
+            if (approvals.get(i) == null || Policies.orEmpty(approvals.get(i).getGroups()).isEmpty()) {
+                findings.error("spec.exceptions.approvals[" + i + "].groups", "list at least one group whose members may give this approval");
+            }
+        }
+        if (ExceptionDurations.parse(exceptions.getMaxDuration()) == null) {
+            findings.error("spec.exceptions.maxDuration", "exceptions.maxDuration \"" + exceptions.getMaxDuration()
+                    + "\" must be a duration of more than 0s and at most 24h in hours, minutes and seconds, e.g. 8h or 90m");
         }
     }
 

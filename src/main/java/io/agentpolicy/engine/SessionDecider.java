@@ -7,10 +7,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.Enforcement;
+import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.OnViolation;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
@@ -30,7 +33,12 @@ final class SessionDecider {
     private record Cap(PermissionMode maxMode, String clause) {
     }
 
-    Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Instant now) {
+    /** The answers to a session's exception, with what they must name: the session and its current spec generation. */
+    record Answers(String session, long generation, Collection<AgentSessionApproval> approvals) {
+        static final Answers NONE = new Answers("", 0, List.of());
+    }
+
+    Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Answers answers, Instant now) {
         AgentSessionSpec spec = session == null ? new AgentSessionSpec() : session;
         String tier = selection.sessionTierOf(ns);
         List<PermissionPolicy> governing = selection.forSession(all, ns);
@@ -54,7 +62,76 @@ final class SessionDecider {
         if (merged == null) {
             return pending.ended(SessionPhase.DENIED, "no PermissionPolicy governs namespace " + ns.name() + ", tier " + tier);
         }
-        return judge(spec, merged, pending);
+        Decision without = judge(spec, merged, pending);
+        return spec.getException() == null ? without : withException(spec, merged, pending, without, answers, now);
+    }
+
+    /**
+     * A session asking for an exception: when its mode is above what it gets without one and within the exception cap
+     * (never above an active emergency override), it waits for every approval, then runs in the requested mode until
+     * the last approval plus maxDuration; a Reject or the lapse decides it as without the exception.
+     */
+    private static Decision withException(AgentSessionSpec spec, MergedPolicy merged, Facts facts, Decision without,
+            Answers answers, Instant now) {
+        PermissionMode mode = spec.getRequestedMode() != null ? spec.getRequestedMode() : merged.defaultMode();
+        MergedPolicy.ExceptionRules rules = merged.exceptions();
+        if (without.phase().runs() && !mode.isAbove(without.effectiveMode())) {
+            return notApplicable(without, "no exception needed");
+        }
+        if (rules == null) {
+            return notApplicable(without, "no exception possible: no policy of tier " + facts.tier() + " sets exceptions");
+        }
+        if (mode.isAbove(rules.maxMode())) {
+            return notApplicable(without, "no exception possible: " + mode + " is above the exception cap " + rules.maxMode()
+                    + " (" + Policies.describe(rules.policies()) + ")");
+        }
+        Optional<MergedPolicy.ActiveOverride> override = merged.activeOverrides().stream()
+                .filter(o -> mode.isAbove(o.maxMode())).findFirst();
+        if (override.isPresent()) {
+            return notApplicable(without, "no exception possible: emergency override caps at " + override.get().maxMode()
+                    + " until " + Rfc3339.format(override.get().expiresAt()) + " (policy " + override.get().policy() + ")");
+        }
+
+        List<ExceptionApprovals.Answer> eligible = ExceptionApprovals.eligible(answers.approvals(), answers.session(),
+                answers.generation(), spec.getEngineer(), rules.approvals(), now);
+        ExceptionApprovals.Count count = ExceptionApprovals.count(eligible, rules.approvals());
+        Optional<ExceptionApprovals.Answer> reject = ExceptionApprovals.firstReject(eligible);
+        if (reject.isPresent()) {
+            ExceptionApprovals.Answer no = reject.get();
+            return exception(without, new ExceptionOutcome(ExceptionState.REJECTED, count.counted(), List.of(), null),
+                    "exception rejected by " + no.approver() + " (" + String.join(", ", no.groups()) + ")"
+                            + (no.comment() == null || no.comment().isBlank() ? "" : ": " + no.comment()) + "; " + without.reason());
+        }
+        List<String> missing = count.missing().stream().map(MergedPolicy.Requirement::describe).toList();
+        if (!count.complete()) {
+            String reason = "requested " + mode + " with an exception (" + spec.getException().getReason() + ") beyond what it "
+                    + "gets without one (" + without.reason() + "); awaiting approval by " + String.join(", ", missing)
+                    + " (" + Policies.describe(rules.policies()) + ")";
+            return facts.ended(SessionPhase.PENDING_APPROVAL, reason)
+                    .withException(new ExceptionOutcome(ExceptionState.PENDING, count.counted(), missing, null));
+        }
+        Instant expiresAt = count.lastApproval().plus(rules.maxDuration());
+        if (!now.isBefore(expiresAt)) {
+            return exception(without, new ExceptionOutcome(ExceptionState.EXPIRED, count.counted(), List.of(), expiresAt),
+                    "exception expired at " + Rfc3339.format(expiresAt) + "; " + without.reason());
+        }
+        String approvedBy = count.counted().stream()
+                .map(a -> a.approver() + " (" + String.join(", ", a.groups()) + ")").collect(Collectors.joining(", "));
+        Instant next = facts.nextTransition() == null || expiresAt.isBefore(facts.nextTransition()) ? expiresAt : facts.nextTransition();
+        return facts.until(next).runs(SessionPhase.ADMITTED, mode, false, "requested " + mode + " with an exception ("
+                + spec.getException().getReason() + "); approved by " + approvedBy + " until " + Rfc3339.format(expiresAt)
+                + " (" + Policies.describe(rules.policies()) + ")")
+                .withException(new ExceptionOutcome(ExceptionState.APPROVED, count.counted(), List.of(), expiresAt));
+    }
+
+    private static Decision notApplicable(Decision without, String why) {
+        return exception(without, ExceptionOutcome.of(ExceptionState.NOT_APPLICABLE), without.reason() + "; " + why);
+    }
+
+    /** The decision without the exception, its reason replaced, with the exception's outcome. */
+    private static Decision exception(Decision without, ExceptionOutcome outcome, String reason) {
+        return new Decision(without.phase(), without.effectiveMode(), without.tier(), without.seniority(), without.policies(),
+                reason, without.policyViolation(), without.merged(), without.nextTransition(), outcome);
     }
 
     /** Steps 5 to 9: the requested (or default) mode against the allowed set and the lowest cap. */
@@ -106,9 +183,21 @@ final class SessionDecider {
         merged.taskCaps().stream().filter(t -> t.covers(taskType))
                 .forEach(t -> caps.add(new Cap(t.maxMode(), "task type " + taskType + " is capped at " + t.maxMode()
                         + " (policy " + t.policy() + ")")));
-        merged.seniorityCaps().stream().filter(s -> s.level() == level)
-                .forEach(s -> caps.add(new Cap(s.maxMode(), "seniority " + level + " caps tier " + tier + " at " + s.maxMode()
-                        + " (policy " + s.policy() + ")")));
+        Optional<MergedPolicy.TaskRaise> raise = merged.taskRaises().stream().filter(r -> r.covers(taskType))
+                .min(Comparator.comparingInt(r -> r.raiseTo().rank())); // several raises: the most cautious one
+        for (MergedPolicy.SeniorityCap s : merged.seniorityCaps()) {
+            if (s.level() != level) {
+                continue;
+            }
+            String clause = "seniority " + level + " caps tier " + tier + " at " + s.maxMode() + " (policy " + s.policy() + ")";
+            if (raise.isPresent() && raise.get().raiseTo().isAbove(s.maxMode())) {
+                MergedPolicy.TaskRaise r = raise.get();
+                caps.add(new Cap(r.raiseTo(), clause + ", raised to " + r.raiseTo() + " for task type " + taskType
+                        + " (policy " + r.policy() + ")"));
+            } else {
+                caps.add(new Cap(s.maxMode(), clause));
+            }
+        }
         return caps.stream().min(Comparator.comparingInt(c -> c.maxMode().rank())); // min keeps the first of equals
     }
 

@@ -32,8 +32,7 @@ public record SessionLifetime(Duration max) {
         Instant end = created.plus(max);
         if (now.isBefore(end)) {
             Instant next = decision.nextTransition() == null || end.isBefore(decision.nextTransition()) ? end : decision.nextTransition();
-            return new Decision(decision.phase(), decision.effectiveMode(), decision.tier(), decision.seniority(), decision.policies(),
-                    decision.reason(), decision.policyViolation(), decision.merged(), next);
+            return decision.until(next);
         }
         if (decision.phase() == SessionPhase.EXPIRED) {
             return decision;

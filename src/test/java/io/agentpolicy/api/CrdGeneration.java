@@ -23,7 +23,8 @@ import io.fabric8.kubernetes.client.CustomResource;
  * {@code type: object} on free-form objects (CEL cannot type them otherwise).
  */
 final class CrdGeneration {
-    static final List<Class<? extends CustomResource<?, ?>>> KINDS = List.of(PermissionPolicy.class, AgentSession.class);
+    static final List<Class<? extends CustomResource<?, ?>>> KINDS = List.of(PermissionPolicy.class, AgentSession.class,
+            AgentSessionApproval.class);
 
     private static final Map<String, String[]> DESCRIPTIONS = Map.of(
             "PermissionPolicy", new String[] {
@@ -37,7 +38,13 @@ final class CrdGeneration {
                             + "mode, for an engineer and a task type. The operator decides it and renders the session's "
                             + "own managed-settings.json into the ConfigMap agent-session-<name>.",
                     "The request: who, which mode, which task, until when.",
-                    "The decision: phase, effective mode, tier, seniority, reason, pod compliance." });
+                    "The decision: phase, effective mode, tier, seniority, reason, exception, pod compliance." },
+            "AgentSessionApproval", new String[] {
+                    "AgentSessionApproval is an approver's answer (Approve or Reject) to an AgentSession's exception: "
+                            + "the session asks to go beyond its caps, and the approvers its policies name answer here. "
+                            + "Immutable once created.",
+                    "The answer: which session (and which generation of its spec), who, as which groups, and the decision.",
+                    null });
 
     /** Upper bound for strings inside lists (rules, paths, group names); far above any real value. */
     static final long LIST_ITEM_MAX_LENGTH = 1024;
@@ -67,7 +74,11 @@ final class CrdGeneration {
                 String[] text = DESCRIPTIONS.get(kind);
                 root.setDescription(text[0]);
                 root.getProperties().get("spec").setDescription(text[1]);
-                root.getProperties().get("status").setDescription(text[2]);
+                if (text[2] == null) { // a kind without status (AgentSessionApproval): no status field at all
+                    root.getProperties().remove("status");
+                } else {
+                    root.getProperties().get("status").setDescription(text[2]);
+                }
                 orderColumnsAsDeclared(version, model);
                 boundAndTypeRecursively(root);
             }

@@ -71,6 +71,12 @@ class CrdSchemaTest {
             override without expiresAt    | tiers: ["1"]\\nemergencyOverride: {reason: outage}                         | spec.emergencyOverride.expiresAt: Required value
             override with a bad timestamp | tiers: ["1"]\\nemergencyOverride: {reason: outage, expiresAt: tomorrow}    | spec.emergencyOverride.expiresAt: Invalid value: "tomorrow"
             boolean lock given as string  | tiers: ["1"]\\nmodes: {disableAuto: "disable"}                             | spec.modes.disableAuto: Invalid value: "string": spec.modes.disableAuto in body must be of type boolean
+            exception over 24h            | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [{groups: [cto]}], maxDuration: 25h} | exceptions.maxDuration must be more than 0s and at most 24h
+            exception of zero duration    | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [{groups: [cto]}], maxDuration: 0h} | exceptions.maxDuration must be more than 0s and at most 24h
+            exception in days             | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [{groups: [cto]}], maxDuration: 1d} | spec.exceptions.maxDuration: Invalid value: "1d"
+            exception without approvals   | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [], maxDuration: 8h} | spec.exceptions.approvals: Invalid value: 0: spec.exceptions.approvals in body should have at least 1 items
+            approval entry without groups | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [{groups: []}], maxDuration: 8h} | each exceptions.approvals entry needs at least one group
+            task override with neither    | tiers: ["1"]\\ntaskOverrides: [{taskTypes: [docs]}]                      | a taskOverrides entry needs maxMode, raiseTo or both
             """)
     void refusesInvalidPolicies(String caseName, String spec, String expectedMessage) {
         String yaml = policyYaml(unique("bad"), spec.replace("\\n", "\n"));
@@ -91,10 +97,38 @@ class CrdSchemaTest {
             missing engineer     | requestedMode: plan                                      | spec.engineer: Required value
             unknown mode         | engineer: a@example.com\\nrequestedMode: yolo             | spec.requestedMode: Unsupported value: "yolo"
             bad expiresAt        | engineer: a@example.com\\nexpiresAt: "next tuesday"       | spec.expiresAt: Invalid value: "next tuesday"
+            empty exception      | engineer: a@example.com\\nexception: {reason: ""}          | spec.exception.reason must say why the session needs more than its caps allow
             """)
     void refusesInvalidSessions(String caseName, String spec, String expectedMessage) {
         String yaml = sessionYaml(freshNamespace(), "bad", spec.replace("\\n", "\n"));
         assertThatThrownBy(() -> client.resource(yaml).create()).hasMessageContaining(expectedMessage);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown decision     | session: s\\nsessionGeneration: 1\\napprover: carol\\ngroups: [cto]\\ndecision: Maybe   | spec.decision: Unsupported value: "Maybe"
+            no groups            | session: s\\nsessionGeneration: 1\\napprover: carol\\ngroups: []\\ndecision: Approve     | spec.groups: Invalid value: 0: spec.groups in body should have at least 1 items
+            generation too large | session: s\\nsessionGeneration: 9007199254740992\\napprover: carol\\ngroups: [cto]\\ndecision: Approve | spec.sessionGeneration: Invalid value
+            no session           | sessionGeneration: 1\\napprover: carol\\ngroups: [cto]\\ndecision: Approve                  | spec.session: Required value
+            """)
+    void refusesInvalidApprovals(String caseName, String spec, String expectedMessage) {
+        String yaml = approvalYaml(freshNamespace(), "bad", spec.replace("\\n", "\n"));
+        assertThatThrownBy(() -> client.resource(yaml).create()).hasMessageContaining(expectedMessage);
+    }
+
+    @Test
+    void anApprovalCannotBeChanged() {
+        String namespace = freshNamespace();
+        client.resource(approvalYaml(namespace, "fix-carol", "session: fix\nsessionGeneration: 1\napprover: carol\ngroups: [cto]\ndecision: Reject"))
+                .create();
+        AgentSessionApproval stored = client.resources(AgentSessionApproval.class).inNamespace(namespace).withName("fix-carol").get();
+        assertThat(stored.getSpec().getDecision()).isEqualTo(ApprovalDecision.REJECT);
+        stored.getSpec().setDecision(ApprovalDecision.APPROVE);
+        assertThatThrownBy(() -> client.resource(stored).update())
+                .hasMessageContaining("an AgentSessionApproval cannot be changed once created");
+        stored.getSpec().setDecision(ApprovalDecision.REJECT);
+        stored.getMetadata().setLabels(java.util.Map.of("reviewed", "yes"));
+        client.resource(stored).update(); // metadata may change; the answer may not
     }
 
     @Test
@@ -137,8 +171,8 @@ class CrdSchemaTest {
     }
 
     @Test
-    void bothKindsAreInTheAgentpolicyCategory() {
-        for (String crd : List.of("agentsessions.agentpolicy.io", "permissionpolicies.agentpolicy.io")) {
+    void everyKindIsInTheAgentpolicyCategory() {
+        for (String crd : List.of("agentsessions.agentpolicy.io", "permissionpolicies.agentpolicy.io", "agentsessionapprovals.agentpolicy.io")) {
             assertThat(client.apiextensions().v1().customResourceDefinitions().withName(crd).get().getSpec().getNames()
                     .getCategories()).containsExactly("agentpolicy");
         }
@@ -151,6 +185,11 @@ class CrdSchemaTest {
 
     static String sessionYaml(String namespace, String name, String spec) {
         return "apiVersion: agentpolicy.io/v1alpha1\nkind: AgentSession\nmetadata: {name: " + name + ", namespace: "
+                + namespace + "}\nspec:\n" + spec.indent(2);
+    }
+
+    static String approvalYaml(String namespace, String name, String spec) {
+        return "apiVersion: agentpolicy.io/v1alpha1\nkind: AgentSessionApproval\nmetadata: {name: " + name + ", namespace: "
                 + namespace + "}\nspec:\n" + spec.indent(2);
     }
 

@@ -35,6 +35,39 @@ class DecideCommandTest {
         assertThat(decision.path("seniority").asText()).isEqualTo("mid");
     }
 
+    private static final String EXCEPTIONS = "src/test/resources/cli/exceptions/";
+
+    @Test
+    void approvalsFromFilesAdmitAnExceptionOnceEveryEntryIsMet() throws IOException {
+        JsonNode pending = decideAsJson(EXCEPTIONS + "tier-1.yaml", "-s", EXCEPTIONS + "hotfix.yaml", "--tier", "1", "--now", NOW,
+                "-a", EXCEPTIONS + "carol-approves.yaml");
+        assertThat(pending.path("phase").asText()).isEqualTo("PendingApproval");
+        assertThat(pending.path("exception").path("missing").toString()).isEqualTo("[\"payments-code-owners\"]");
+
+        JsonNode admitted = decideAsJson(EXCEPTIONS + "tier-1.yaml", "-s", EXCEPTIONS + "hotfix.yaml", "--tier", "1", "--now", NOW,
+                "-a", EXCEPTIONS + "carol-approves.yaml", "--approvals", EXCEPTIONS + "dave-approves.yaml");
+        assertThat(admitted.path("phase").asText()).isEqualTo("Admitted");
+        assertThat(admitted.path("effectiveMode").asText()).isEqualTo("bypassPermissions");
+        assertThat(admitted.path("exception").path("expiresAt").asText()).isEqualTo("2026-11-21T17:00:00Z");
+    }
+
+    @Test
+    void printsThePendingExceptionAsStatusLines() {
+        Cli.Result result = Cli.run("decide", EXCEPTIONS + "tier-1.yaml", "-s", EXCEPTIONS + "hotfix.yaml", "--tier", "1",
+                "--now", NOW, "-a", EXCEPTIONS + "carol-approves.yaml");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("""
+                phase: PendingApproval
+                effectiveMode: (none)
+                """).endsWith("""
+                exception.state: Pending
+                exception.approvals: carol@example.com (cto) at 2026-11-21T09:00:00Z
+                exception.missing: payments-code-owners
+                exception.expiresAt: (none)
+                """);
+    }
+
     @Test
     void printsTheDecisionAsStatusLines() {
         Cli.Result result = Cli.run("decide", "examples/policies", "-s", MID_REFACTOR, "--tier", "2", "--now", NOW);

@@ -22,6 +22,33 @@ class TestCommandTest {
             """;
 
     @Test
+    void casesCanNameApprovalsOfTheSessionsException() {
+        Cli.Result result = Cli.run("test", "src/test/resources/cli/exceptions/exception-tests.yaml");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("PASS  the CTO and a code owner admit it", "PASS  lapsed eight hours after the last approval")
+                .endsWith("test: 5 passed, 0 failed\n");
+    }
+
+    @Test
+    void approvalsNeedTheSessionAsAFile(@TempDir Path dir) throws IOException {
+        Files.copy(Path.of("src/test/resources/cli/exceptions/tier-1.yaml"), dir.resolve("tier-1.yaml"));
+        Files.writeString(dir.resolve("t.yaml"), """
+                policies: [tier-1.yaml]
+                cases:
+                  - name: inline session
+                    namespace: {tier: "1"}
+                    session: {engineer: a@x, requestedMode: bypassPermissions, exception: {reason: hotfix}}
+                    approvalFiles: [a.yaml]
+                    expect: {phase: PendingApproval}
+                """);
+        Cli.Result result = Cli.run("test", dir.resolve("t.yaml").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("approvals name their session by metadata.name: give the session as sessionFile");
+    }
+
+    @Test
     void theExampleTestFilePasses() {
         Cli.Result result = Cli.run("test", "src/test/resources/cli/tests/examples-test.yaml");
 
@@ -111,7 +138,7 @@ class TestCommandTest {
         assertThat(Cli.run("test", noPolicies.toString()).err())
                 .isEqualTo("error: " + noPolicies + ":1: policies is required\n");
         assertThat(Cli.run("test", badPhase.toString()).err()).isEqualTo("error: " + badPhase
-                + ":6: cases[0].expect.phase: \"Accepted\" is not one of Pending, Admitted, Downgraded, Denied, Expired\n");
+                + ":6: cases[0].expect.phase: \"Accepted\" is not one of Pending, PendingApproval, Admitted, Downgraded, Denied, Expired\n");
         assertThat(Cli.run("test", missingExpected.toString()).err()).startsWith("error: ")
                 .contains("nowhere.json: no such file");
         assertThat(Cli.run("test", badSession.toString()).err()).isEqualTo("error: " + badSession

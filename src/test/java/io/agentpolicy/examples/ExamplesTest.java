@@ -52,7 +52,11 @@ class ExamplesTest {
     static final String LOCKDOWN = "emergency/tier-2-lockdown.yaml";
     static final String AGENT_POD = "pods/agent-pod.yaml";
     static final String REFUSED_POD = "refused/pod-above-its-session.yaml";
-    static final List<String> APPLIED_DIRECTLY = List.of("kustomization.yaml", AGENT_POD, REFUSED_POD, "argocd/argocd-cm.yaml");
+    static final String EXCEPTION_SESSION = "exceptions/senior-bypass-payments.yaml";
+    static final String EXCEPTION_APPROVALS = "exceptions/approvals.yaml";
+    static final String APPROVERS = "exceptions/approvers.yaml";
+    static final List<String> APPLIED_DIRECTLY = List.of("kustomization.yaml", AGENT_POD, REFUSED_POD, "argocd/argocd-cm.yaml",
+            EXCEPTION_SESSION, EXCEPTION_APPROVALS, APPROVERS);
     static final List<String> DRY_RUN = List.of("argocd/application.yaml", "flux/gitrepository.yaml", "flux/kustomization.yaml");
     static final List<String> HEALTH_CHECKS = List.of("argocd/health/agentpolicy.io/PermissionPolicy/health.lua",
             "argocd/health/agentpolicy.io/AgentSession/health.lua");
@@ -103,6 +107,27 @@ class ExamplesTest {
         await().atMost(WITHIN).untilAsserted(() -> assertThat(session("payments/mid-review").getStatus().getPods())
                 .satisfies(pods -> assertThat(pods.getCompliant()).isEqualTo(1))
                 .satisfies(pods -> assertThat(pods.getNonCompliant()).isZero()));
+    }
+
+    @Test
+    void theExampleExceptionWaitsForTheCtoAndACodeOwnerThenRunsAsBypass() throws IOException {
+        applyTheBase();
+        for (String file : List.of(APPROVERS, EXCEPTION_SESSION)) {
+            Kubectl.Result apply = Kubectl.run(null, "apply", "--server-side", "-f", EXAMPLES.resolve(file).toString());
+            assertThat(apply.succeeded()).as(apply.stderr()).isTrue();
+        }
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(Kubectl.shell(documentedCommand(EXCEPTION_SESSION)).stdout())
+                .isEqualTo("[\"cto\",\"payments-code-owners\"]"));
+        assertThat(outcomeOf(session("payments/senior-bypass"))).isEqualTo("PendingApproval:null");
+        List<String> approvals = documentedCommand(EXCEPTION_APPROVALS).lines().toList();
+        // The API server enforces the generated approval policy a moment after it is stored.
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(Kubectl.shell(approvals.get(0)).succeeded()).isTrue());
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(Kubectl.shell(documentedCommand(EXCEPTION_SESSION)).stdout())
+                .isEqualTo("[\"payments-code-owners\"]"));
+        Kubectl.Result second = Kubectl.shell(approvals.get(1));
+        assertThat(second.succeeded()).as(second.stderr()).isTrue();
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(outcomeOf(session("payments/senior-bypass"))).isEqualTo("Admitted:bypassPermissions"));
+        client.resources(AgentSession.class).inNamespace("payments").withName("senior-bypass").delete();
     }
 
     @Test

@@ -40,6 +40,7 @@ public class AdmissionPolicies {
     public static final String SESSION_MODES = "agentpolicy.io-session-modes";
     public static final String SESSION_MODE_WARNINGS = "agentpolicy.io-session-mode-warnings";
     public static final String SESSION_IDENTITY = "agentpolicy.io-session-identity";
+    public static final String APPROVAL_IDENTITY = "agentpolicy.io-approval-identity";
     public static final String AGENT_PODS = "agentpolicy.io-agent-pods";
     public static final String AGENT_POD_WARNINGS = "agentpolicy.io-agent-pod-warnings";
     public static final String SESSION_PODS = "agentpolicy.io-session-pods";
@@ -77,7 +78,7 @@ public class AdmissionPolicies {
 
     /** Names of every admission policy this operator may generate (to find and remove ones no longer wanted). */
     public static Set<String> allNames() {
-        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, AGENT_PODS, AGENT_POD_WARNINGS, SESSION_PODS, SESSION_POD_WARNINGS, NAMESPACE_TIER,
+        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, APPROVAL_IDENTITY, AGENT_PODS, AGENT_POD_WARNINGS, SESSION_PODS, SESSION_POD_WARNINGS, NAMESPACE_TIER,
                 PROTECT_CONFIG_MAPS, RESERVE_CONFIG_MAP_NAMES);
     }
 
@@ -91,6 +92,7 @@ public class AdmissionPolicies {
                 sessionModes(facts, true),
                 sessionModes(facts, false),
                 sessionIdentity(),
+                approvalIdentity(),
                 agentPods(facts, true),
                 agentPods(facts, false),
                 sessionPods(facts, true),
@@ -107,7 +109,8 @@ public class AdmissionPolicies {
     }
 
     /** What admission needs to know of one policy: when it matches and what it allows. */
-    record PolicyFacts(String name, String matches, Set<PermissionMode> allowed, Enforcement enforcement, OnViolation onViolation) {
+    record PolicyFacts(String name, String matches, Set<PermissionMode> allowed, Enforcement enforcement, OnViolation onViolation,
+            PermissionMode exceptionCap) {
     }
 
     private PolicyFacts facts(PermissionPolicy policy, Instant now) {
@@ -116,7 +119,8 @@ public class AdmissionPolicies {
         String matches = Cel.and(List.of(tierMatch, Cel.selectorMatches(policy.getSpec().getNamespaceSelector())));
         Set<PermissionMode> allowed = engine.merge(List.of(policy), now).allowed();
         return new PolicyFacts(policy.getMetadata().getName(), matches, allowed, policy.getSpec().getEnforcement(),
-                policy.getSpec().getModes() == null ? null : policy.getSpec().getModes().getOnViolation());
+                policy.getSpec().getModes() == null ? null : policy.getSpec().getModes().getOnViolation(),
+                policy.getSpec().getExceptions() == null ? null : policy.getSpec().getExceptions().getMaxMode());
     }
 
     /**
@@ -128,7 +132,8 @@ public class AdmissionPolicies {
         variables.add(variable("requested", "has(object.spec.requestedMode) ? object.spec.requestedMode : ''"));
         variables.add(variable("violators", namesWhere(facts, i -> "!(variables.requested in "
                 + Cel.list(facts.get(i).allowed().stream().map(PermissionMode::value).toList()) + ")")));
-        String violation = "variables.requested != '' && size(variables.violators) > 0";
+        variables.add(variable("excepted", exceptionCovers(facts)));
+        String violation = "variables.requested != '' && size(variables.violators) > 0 && !variables.excepted";
         String refused = violation + " && !variables.audit && variables.deny";
         String message = "'tier ' + variables.tier + ' does not allow ' + variables.requested + ' (policy ' + variables.violators.join(', ') + ')'";
         ValidatingAdmissionPolicy policy = base(deny ? SESSION_MODES : SESSION_MODE_WARNINGS, sessions(), variables)
@@ -141,6 +146,53 @@ public class AdmissionPolicies {
                         .build())
                 .endSpec().build();
         return new Generated(policy, binding(policy, deny ? "Deny" : "Warn"));
+    }
+
+    /**
+     * A session asking for an exception (spec.exception) may request more than the allowed set, up to the exception
+     * cap (docs api.md, Exceptions): some matching policy offers exceptions and every one that does permits the mode.
+     * The operator holds it at PendingApproval until the approvals are in.
+     */
+    private static String exceptionCovers(List<PolicyFacts> facts) {
+        List<String> permitting = new ArrayList<>();
+        for (int i = 0; i < facts.size(); i++) {
+            PermissionMode cap = facts.get(i).exceptionCap();
+            if (cap != null) {
+                permitting.add("(!variables.p" + i + " || variables.requested in " + Cel.list(java.util.Arrays.stream(PermissionMode.values())
+                        .filter(m -> !m.isAbove(cap)).map(PermissionMode::value).toList()) + ")");
+            }
+        }
+        return Cel.and(List.of("has(object.spec.exception)", matchedWhere(facts, f -> f.exceptionCap() != null), Cel.and(permitting)));
+    }
+
+    /**
+     * An answer to a session's exception is given only in one's own name and groups: spec.approver is the requesting
+     * user and every spec.groups entry one of theirs. No trusted group may answer for someone else (a robot approving
+     * would void the two-person rule); only the break-glass groups are let through.
+     */
+    private Generated approvalIdentity() {
+        List<Variable> variables = List.of(variable("groups", "has(request.userInfo.groups) ? request.userInfo.groups : []"));
+        ValidatingAdmissionPolicy policy = base(APPROVAL_IDENTITY, new MatchResourcesBuilder()
+                .addNewResourceRule().withApiGroups(ApiConstants.GROUP).withApiVersions(ApiConstants.VERSION)
+                .withResources("agentsessionapprovals").withOperations("CREATE", "UPDATE").endResourceRule()
+                .build(), variables)
+                .addNewMatchCondition().withName("not-break-glass")
+                .withExpression("!(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in "
+                        + Cel.list(config.breakGlassGroups()) + "))").endMatchCondition()
+                .addToValidations(new ValidationBuilder()
+                        .withExpression("object.spec.approver == request.userInfo.username")
+                        .withMessageExpression("'spec.approver is ' + object.spec.approver + ' but the request comes from '"
+                                + " + request.userInfo.username + ': an approval may only be given in your own name'")
+                        .withReason("Forbidden")
+                        .build())
+                .addToValidations(new ValidationBuilder()
+                        .withExpression("object.spec.groups.all(g, g in variables.groups)")
+                        .withMessageExpression("'spec.groups claims ' + object.spec.groups.filter(g, !(g in variables.groups)).join(', ')"
+                                + " + ', which ' + request.userInfo.username + ' is not a member of: approve only as your own groups'")
+                        .withReason("Forbidden")
+                        .build())
+                .endSpec().build();
+        return new Generated(policy, binding(policy, "Deny"));
     }
 
     /** Nobody creates a session for someone else or claims groups they are not in, unless trusted. */

@@ -14,6 +14,9 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
+import io.agentpolicy.api.ExceptionState;
+import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
@@ -101,6 +104,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     private InformerEventSource<Namespace, AgentSession> namespaces;
     private InformerEventSource<ConfigMap, AgentSession> configMaps;
     private InformerEventSource<Pod, AgentSession> pods;
+    private InformerEventSource<AgentSessionApproval, AgentSession> approvals;
 
     @Override
     public List<EventSource<?, AgentSession>> prepareEventSources(EventSourceContext<AgentSession> context) {
@@ -138,7 +142,13 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .build(), context);
         // Listing a namespace scans the whole cache; the index finds a session's pods directly.
         pods.addIndexers(Map.of(BY_SESSION, pod -> sessionOf(pod).stream().map(AgentSessionReconciler::indexKey).toList()));
-        return List.of(policies, namespaces, configMaps, pods);
+        approvals = new InformerEventSource<>(InformerEventSourceConfiguration.from(AgentSessionApproval.class, AgentSession.class)
+                .withName("session-approvals")
+                .withItemStore(new LeanCaches.ApprovalStore())
+                .withSecondaryToPrimaryMapper(approval -> Set.of(answered(approval)))
+                .build(), context);
+        approvals.addIndexers(Map.of(BY_SESSION, approval -> List.of(indexKey(answered(approval)))));
+        return List.of(policies, namespaces, configMaps, pods, approvals);
     }
 
     @Override
@@ -160,7 +170,8 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             // Keep the last decision and map while a governing policy is invalid: never act on a broken spec.
             status = statusBuilder.frozen(session, previous, invalid, now);
         } else {
-            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session.getSpec(), now),
+            List<AgentSessionApproval> answers = approvals.byIndex(BY_SESSION, indexKey(ResourceID.fromResource(session)));
+            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session, answers, now),
                     Rfc3339.parse(session.getMetadata().getCreationTimestamp()), now);
             RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
             ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
@@ -180,7 +191,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             recordChanges(session, previous, status, decision, now);
             UpdateControl<AgentSession> control = updateStatus(session, previous, status);
             if (decision.nextTransition() != null) {
-                // Expiry and override lapses are scheduled for their instant, not polled.
+                // Expiry, override and exception lapses are scheduled for their instant, not polled.
                 control.rescheduleAfter(Duration.between(now, decision.nextTransition()).plusMillis(1));
             }
             return control;
@@ -224,7 +235,23 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         String uid = session.getMetadata().getUid();
         if (!outcome.equals(previousOutcome) && !outcome.equals(lastRecorded.put(uid, outcome))) {
             audit.record(session, decision, now);
-            events.record(session, Reason.valueOf(next.getPhase().value()), next.getReason());
+            ExceptionState state = next.getException() == null ? null : next.getException().getState();
+            ExceptionState before = previous.getException() == null ? null : previous.getException().getState();
+            Reason exceptionEvent = state == before ? null : switch (state) {
+                case PENDING -> Reason.ExceptionRequested;
+                case APPROVED -> Reason.ExceptionApproved;
+                case REJECTED -> Reason.ExceptionRejected;
+                default -> null;
+            };
+            if (state != before && state != null) {
+                audit.exceptionChanged(session, decision.exception());
+            }
+            if (exceptionEvent != null) {
+                events.record(session, exceptionEvent, next.getReason());
+            }
+            if (next.getPhase() != SessionPhase.PENDING_APPROVAL) { // ExceptionRequested says it for a pending one
+                events.record(session, Reason.valueOf(next.getPhase().value()), next.getReason());
+            }
         }
         PodCompliance pods = next.getPods();
         if (pods != null && pods.getNonCompliant() > 0 && !JsonTrees.same(previous.getPods(), pods)) {
@@ -259,6 +286,12 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             }
         });
         return concerned;
+    }
+
+    /** The session an approval answers: spec.session in the approval's namespace. */
+    private static ResourceID answered(AgentSessionApproval approval) {
+        String session = approval.getSpec() == null || approval.getSpec().getSession() == null ? "" : approval.getSpec().getSession();
+        return new ResourceID(session, approval.getMetadata().getNamespace());
     }
 
     private static String indexKey(ResourceID session) {

@@ -1,5 +1,6 @@
 package io.agentpolicy.operator.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.ExceptionState;
+import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -29,6 +33,19 @@ public class AuditTrail {
     @Inject
     MeterRegistry registry;
 
+    /**
+     * Counts a session's exception reaching a new state (agentpolicy_exceptions_total{outcome}); for an approval, also
+     * how long the approvers took from the session's creation to the last approval (agentpolicy_exception_approval_seconds).
+     */
+    public void exceptionChanged(AgentSession session, ExceptionOutcome exception) {
+        registry.counter("agentpolicy.exceptions", "outcome", exception.state().value()).increment();
+        Instant created = Rfc3339.parse(session.getMetadata().getCreationTimestamp());
+        if (exception.state() == ExceptionState.APPROVED && created != null) {
+            exception.approvals().stream().map(ExceptionOutcome.CountedAnswer::at).max(Instant::compareTo)
+                    .ifPresent(last -> registry.timer("agentpolicy.exception.approval").record(Duration.between(created, last)));
+        }
+    }
+
     public void record(AgentSession session, Decision decision, Instant now) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", now.toString());
@@ -44,6 +61,16 @@ public class AuditTrail {
         line.put("phase", decision.phase().value());
         line.put("reason", decision.reason());
         line.put("policies", decision.policies());
+        if (decision.exception() != null) {
+            Map<String, Object> exception = new LinkedHashMap<>();
+            exception.put("state", decision.exception().state().value());
+            exception.put("reason", session.getSpec().getException() == null ? null : session.getSpec().getException().getReason());
+            exception.put("approvals", decision.exception().approvals().stream().map(a -> Map.of("approver", a.approver(),
+                    "groups", a.groups(), "at", Rfc3339.format(a.at()))).toList());
+            exception.put("missing", decision.exception().missing());
+            exception.put("expiresAt", decision.exception().expiresAt() == null ? null : Rfc3339.format(decision.exception().expiresAt()));
+            line.put("exception", exception);
+        }
         try {
             AUDIT.info(JSON.writeValueAsString(line));
         } catch (JsonProcessingException e) {

@@ -11,7 +11,10 @@ import io.agentpolicy.api.DriftStatus;
 import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.SessionPhase;
+import io.agentpolicy.api.CountedApproval;
+import io.agentpolicy.api.ExceptionStatus;
 import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.operator.drift.Drift;
 import io.agentpolicy.operator.support.Conditions;
@@ -30,6 +33,7 @@ public class SessionStatusBuilder {
         status.setSeniority(decision.seniority());
         status.setPolicies(decision.policies());
         status.setReason(decision.reason());
+        status.setException(exceptionStatus(decision.exception()));
         if (rendered != null) {
             status.setConfigMap(SessionConfigMap.nameOf(session.getMetadata().getName()));
             status.setSettingsHash(rendered.sha256());
@@ -53,6 +57,19 @@ public class SessionStatusBuilder {
         return status;
     }
 
+    private static ExceptionStatus exceptionStatus(ExceptionOutcome outcome) {
+        if (outcome == null) {
+            return null;
+        }
+        ExceptionStatus status = new ExceptionStatus();
+        status.setState(outcome.state());
+        status.setApprovals(outcome.approvals().isEmpty() ? null : outcome.approvals().stream()
+                .map(a -> new CountedApproval(a.approver(), a.groups(), Rfc3339.format(a.at()))).toList());
+        status.setMissing(outcome.missing().isEmpty() ? null : outcome.missing());
+        status.setExpiresAt(outcome.expiresAt() == null ? null : Rfc3339.format(outcome.expiresAt()));
+        return status;
+    }
+
     /** The previous decision stays; Stalled says why nothing was decided. */
     public AgentSessionStatus frozen(AgentSession session, AgentSessionStatus previous, List<String> invalidPolicies, Instant now) {
         AgentSessionStatus status = base(session, previous);
@@ -61,6 +78,7 @@ public class SessionStatusBuilder {
         status.setTier(previous.getTier());
         status.setSeniority(previous.getSeniority());
         status.setPolicies(previous.getPolicies());
+        status.setException(previous.getException());
         status.setConfigMap(previous.getConfigMap());
         status.setSettingsHash(previous.getSettingsHash());
         status.setPods(previous.getPods());

@@ -46,6 +46,12 @@ public class EventRecorder {
         OverrideActivated(true),
         OverrideExpired(false),
         PodNonCompliant(true),
+        /** A session asks to go beyond its caps and waits for approvals. */
+        ExceptionRequested(false),
+        /** Every approval is in: the session runs beyond its caps until the exception lapses. */
+        ExceptionApproved(false),
+        /** An eligible approver rejected the exception; the session is decided without it. */
+        ExceptionRejected(true),
         /** A generated admission policy or binding was deleted or changed by hand and has been put back. */
         AdmissionPolicyRestored(true);
 

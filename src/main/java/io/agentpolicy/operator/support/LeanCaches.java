@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.AgentSessionApproval;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.FieldsV1;
@@ -58,6 +59,13 @@ public final class LeanCaches {
     /** The agent-session controller's primary store. */
     public static final class AgentSessionStore extends TransformingItemStore<AgentSession> {
         public AgentSessionStore() {
+            super(LeanCaches::dropManagedFields);
+        }
+    }
+
+    /** AgentSessionApprovals: what the decision reads (spec, name, namespace, creationTimestamp), without managedFields. */
+    public static final class ApprovalStore extends TransformingItemStore<AgentSessionApproval> {
+        public ApprovalStore() {
             super(LeanCaches::dropManagedFields);
         }
     }
