@@ -97,6 +97,10 @@ class ExamplesTest {
         ExampleSessions.OUTCOMES.keySet().forEach(id -> assertThat(ArgoCdHealth.of("AgentSession", session(id)).status()).as(id)
                 .isEqualTo("Healthy"));
 
+        // The API server enforces admission policies a moment after they are stored: a dry run shows when it mounts.
+        await().atMost(WITHIN).until(() -> Kubectl.run(null, "apply", "--server-side", "--dry-run=server", "-o",
+                "jsonpath={.spec.containers[0].volumeMounts}", "-f", EXAMPLES.resolve(AGENT_POD).toString()).stdout()
+                .contains("agentpolicy-managed-settings"));
         Kubectl.Result pod = Kubectl.run(null, "apply", "--server-side", "-f", EXAMPLES.resolve(AGENT_POD).toString());
         assertThat(pod.succeeded()).as(pod.stderr()).isTrue();
         Kubectl.Result mounts = Kubectl.shell(documentedCommand(AGENT_POD));
@@ -134,7 +138,9 @@ class ExamplesTest {
     void theDocumentedRefusedPodIsRefusedWithItsCause() throws IOException {
         applyTheBase();
         await().atMost(WITHIN).until(() -> outcomeOf(session("analytics/senior-migration")).equals("Downgraded:plan"));
-        // The API server enforces admission policies a moment after they are stored.
+        // The API server enforces admission policies a moment after they are stored; a dry run creates nothing meanwhile.
+        await().atMost(WITHIN).until(() -> !Kubectl.run(null, "apply", "--server-side", "--dry-run=server", "-f",
+                EXAMPLES.resolve(REFUSED_POD).toString()).succeeded());
         await().atMost(WITHIN).untilAsserted(() -> {
             Kubectl.Result refused = Kubectl.shell(documentedCommand(REFUSED_POD));
             assertThat(refused.succeeded()).isFalse();
