@@ -37,28 +37,17 @@ class ChaosOutageIT {
     @Test
     @Order(1)
     void anApiServerOutageDuringAPolicyChange() throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
-        try (OperatorProcess operator = OperatorProcess.start()) {
-            load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
-            Map<String, Integer> driftBefore = load.driftCounts();
-            load.logDriftEvents("before the fault");
-            load.changePolicies();
-            Outage outage;
-            try {
-                cluster.stopApiServer();
-                outage = sitThroughOutage("API server stopped", operator);
-            } finally {
-                cluster.startApiServer();
-            }
-            recover(outage, operator, load, driftBefore);
-        } finally {
-            load.delete();
-        }
+        outageDuringAPolicyChange("API server stopped", cluster::stopApiServer, cluster::startApiServer);
     }
 
     @Test
     @Order(2)
     void anEtcdOutageDuringAPolicyChange() throws Exception {
+        outageDuringAPolicyChange("etcd stopped", cluster::stopEtcd, cluster::startEtcd);
+    }
+
+    /** Converges a load, changes its policies, stops a part of the control plane for {@link #OUTAGE}, and recovers. */
+    private void outageDuringAPolicyChange(String what, Runnable stop, Runnable start) throws Exception {
         ChaosLoad load = ChaosLoad.create(client, 30, 15);
         try (OperatorProcess operator = OperatorProcess.start()) {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
@@ -67,10 +56,10 @@ class ChaosOutageIT {
             load.changePolicies();
             Outage outage;
             try {
-                cluster.stopEtcd();
-                outage = sitThroughOutage("etcd stopped", operator);
+                stop.run();
+                outage = sitThroughOutage(what, operator);
             } finally {
-                cluster.startEtcd();
+                start.run();
             }
             recover(outage, operator, load, driftBefore);
         } finally {
