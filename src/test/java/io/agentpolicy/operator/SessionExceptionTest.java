@@ -183,6 +183,36 @@ class SessionExceptionTest {
         assertThat(settingsOf(configMap(client, namespace, "agent-session-hotfix"))).contains("\"disableBypassPermissionsMode\": \"disable\"");
     }
 
+    @Test
+    void aJuniorsDocsSessionIsRaisedWithoutApprovalButNeverBeyondTheAllowedSet() {
+        String tier = unique("raise");
+        applyPolicy(client, unique("tier-3-like"), """
+                tiers: [%s]
+                modes: {default: default, allowed: [plan, default, acceptEdits], onViolation: Downgrade}
+                seniority: {junior: {maxMode: plan}}
+                taskOverrides: [{taskTypes: [docs], raiseTo: bypassPermissions}]
+                """.formatted(tier));
+        String namespace = createNamespace(client, unique("raise"), NamespaceBaselineTest.TIER_LABEL, tier).getMetadata().getName();
+        for (String requested : List.of("acceptEdits", "bypassPermissions")) {
+            client.resource(Resources.loadAll("""
+                    apiVersion: agentpolicy.io/v1alpha1
+                    kind: AgentSession
+                    metadata: {name: docs-%s, namespace: %s}
+                    spec: {engineer: junior@example.com, requestedMode: %s, taskType: Docs}
+                    """.formatted(requested.toLowerCase(java.util.Locale.ROOT), namespace, requested), AgentSession.class).get(0)).create();
+        }
+        await().atMost(WITHIN).untilAsserted(() -> {
+            AgentSession asked = client.resources(AgentSession.class).inNamespace(namespace).withName("docs-acceptedits").get();
+            assertThat(asked.getStatus()).as("status written").isNotNull();
+            assertThat(asked.getStatus().getPhase()).isEqualTo(SessionPhase.ADMITTED);
+            assertThat(asked.getStatus().getEffectiveMode().value()).isEqualTo("acceptEdits");
+            AgentSession beyond = client.resources(AgentSession.class).inNamespace(namespace).withName("docs-bypasspermissions").get();
+            assertThat(beyond.getStatus()).as("status written").isNotNull();
+            assertThat(beyond.getStatus().getPhase()).as("raised only within the allowed set").isEqualTo(SessionPhase.DOWNGRADED);
+            assertThat(beyond.getStatus().getEffectiveMode().value()).isEqualTo("acceptEdits");
+        });
+    }
+
     private void askForBypass(String namespace) {
         client.resource(Resources.loadAll("""
                 apiVersion: agentpolicy.io/v1alpha1
