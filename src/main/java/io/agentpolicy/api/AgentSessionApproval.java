@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("agentsessionapprovals")
 @ShortNames({ "asa" })
 @Categories(ApiConstants.CATEGORY)
-@ValidationRule(value = "has(self.spec)", message = "spec is required: set session, sessionGeneration, approver, groups and decision")
+@ValidationRule(value = "has(self.spec)", message = "spec is required: set session, approver, groups and decision")
 @ValidationRule(value = "self.spec == oldSelf.spec", message = "an AgentSessionApproval cannot be changed once created: "
         + "create a new one (a Reject stands until it is deleted)")
 @AdditionalPrinterColumn(name = "Session", jsonPath = ".spec.session", type = AdditionalPrinterColumn.Type.STRING)

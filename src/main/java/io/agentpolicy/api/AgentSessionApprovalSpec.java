@@ -21,11 +21,11 @@ public class AgentSessionApprovalSpec {
     @JsonPropertyDescription("The AgentSession (in this namespace) whose exception this answers.")
     private String session;
 
-    @Required
     @Min(1)
     @Max(MAX_GENERATION)
     @JsonPropertyDescription("The session's metadata.generation this answer is about (kubectl get agentsession <name> "
-            + "-o jsonpath='{.metadata.generation}'). An edit of the session's spec voids answers about earlier generations.")
+            + "-o jsonpath='{.metadata.generation}'); absent means the session as created (generation 1). An edit of the "
+            + "session's spec voids answers about earlier generations.")
     private Long sessionGeneration;
 
     @Required

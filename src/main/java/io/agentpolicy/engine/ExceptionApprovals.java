@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,6 +43,11 @@ final class ExceptionApprovals {
     private ExceptionApprovals() {
     }
 
+    /** The session generation an answer is about; one that names none answers the session as created. */
+    static long answeredGeneration(AgentSessionApprovalSpec spec) {
+        return spec.getSessionGeneration() == null ? 1 : spec.getSessionGeneration();
+    }
+
     /** The answers that count for this session: its name, its current generation, not its engineer, a relevant group. */
     static List<Answer> eligible(Collection<AgentSessionApproval> all, String session, long generation, String engineer,
             List<MergedPolicy.Requirement> requirements, Instant now) {
@@ -52,7 +56,7 @@ final class ExceptionApprovals {
         List<Answer> answers = new ArrayList<>();
         for (AgentSessionApproval approval : all) {
             AgentSessionApprovalSpec spec = approval.getSpec();
-            if (spec == null || !session.equals(spec.getSession()) || !Objects.equals(spec.getSessionGeneration(), generation)
+            if (spec == null || !session.equals(spec.getSession()) || answeredGeneration(spec) != generation
                     || spec.getApprover() == null || spec.getApprover().equals(engineer) || spec.getDecision() == null) {
                 continue;
             }

@@ -270,4 +270,16 @@ class ExceptionDecisionTest {
         assertThat(decision.reason()).contains("seniority junior caps tier 3 at default (policy tier-3), raised to acceptEdits "
                 + "for task type docs (policy tier-3)");
     }
+
+    @Test
+    void anAnswerThatNamesNoGenerationIsAboutTheSessionAsCreated() {
+        AgentSession asCreated = session("bypassPermissions", "hotfix", "eng-senior");
+        asCreated.getMetadata().setGeneration(1L);
+        List<AgentSessionApproval> answers = Stream.of("carol:cto:Approve", "dave:code-owners:Approve").map(ExceptionDecisionTest::answer)
+                .peek(answer -> answer.getSpec().setSessionGeneration(null)).toList();
+        assertThat(Fixtures.ENGINE.decide(TIERS, tier("1"), asCreated, answers, NOW).phase()).isEqualTo(SessionPhase.ADMITTED);
+
+        AgentSession edited = session("bypassPermissions", "hotfix", "eng-senior"); // generation 2: its spec was edited
+        assertThat(Fixtures.ENGINE.decide(TIERS, tier("1"), edited, answers, NOW).phase()).isEqualTo(SessionPhase.PENDING_APPROVAL);
+    }
 }
