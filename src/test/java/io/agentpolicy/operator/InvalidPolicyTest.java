@@ -63,7 +63,7 @@ class InvalidPolicyTest {
             override without reason      | emergencyOverride: {expiresAt: "2026-11-22T09:00:00Z"}                   | spec.emergencyOverride.reason: Required value
             override without expiresAt   | emergencyOverride: {reason: outage}                                      | spec.emergencyOverride.expiresAt: Required value
             override with a bad time     | emergencyOverride: {reason: outage, expiresAt: "tomorrow 9am"}           | spec.emergencyOverride.expiresAt: Invalid value: "tomorrow 9am"
-            task cap without maxMode     | taskOverrides: [{taskTypes: [payments]}]                                 | spec.taskOverrides[0].maxMode: Required value
+            task cap without a cap       | taskOverrides: [{taskTypes: [payments]}]                                 | a taskOverrides entry needs maxMode, raiseTo or both
             priority that is no number   | priority: high                                                            | spec.priority: Invalid value: "string"
             priority beyond 32 bits      | priority: 3000000000                                                      | spec.priority in body should be less than or equal to 2147483647
             """)
