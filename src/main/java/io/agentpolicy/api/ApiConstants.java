@@ -1,6 +1,6 @@
 package io.agentpolicy.api;
 
-/** Names that are part of the public contract (docs api.md): group, labels, annotations, map names. */
+/** Names that are part of the public contract (shared/docs/api.md): group, labels, annotations, map names. */
 public final class ApiConstants {
     public static final String GROUP = "agentpolicy.io";
     public static final String VERSION = "v1alpha1";

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.Rfc3339;
-import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.cli.YamlDocuments.YamlDocument;
 

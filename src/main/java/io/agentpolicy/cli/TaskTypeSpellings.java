@@ -12,7 +12,7 @@ import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
 
 /**
  * Warns where a session's taskType differs from a policy's taskOverrides entry only in case. The engine matches task
- * types ignoring case (docs/api.md), so the cap applies; the warning is for the reader, who would otherwise think a
+ * types ignoring case (shared/docs/api.md), so the cap applies; the warning is for the reader, who would otherwise think a
  * "Payments" session escapes the "payments" cap, or that the policy's spelling is not the one in use.
  */
 final class TaskTypeSpellings {

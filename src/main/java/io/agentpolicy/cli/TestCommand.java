@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
-import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
 import io.agentpolicy.cli.PolicyTestFile.Expectation;

@@ -32,7 +32,7 @@ import io.agentpolicy.api.PermissionMode;
 
 /**
  * The managed-settings.json keys Claude Code knows and the type of each, transcribed from
- * docs/claude-code-settings.md §1, §2, §5 and §6 (Claude Code v2.1.240, SchemaStore 3b6446ad). Update this table,
+ * shared/docs/claude-code-settings.md §1, §2, §5 and §6 (Claude Code v2.1.240, SchemaStore 3b6446ad). Update this table,
  * and only this table, when a pinned Claude Code version adds or changes keys.
  */
 final class ManagedSettingsKeys {

@@ -21,7 +21,7 @@ import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.Seniority;
 
 /**
- * All policies governing one namespace merged into one, per the merge table of docs/api.md: what the baseline
+ * All policies governing one namespace merged into one, per the merge table of shared/docs/api.md: what the baseline
  * renders, plus the per-policy caps a session decision needs. Immutable; rule and directory lists are kept sorted
  * and de-duplicated.
  *
@@ -136,7 +136,7 @@ public record MergedPolicy(
     }
 
     /**
-     * The namespace map's cap (docs/api.md, Rendered ConfigMaps): an agent without a session is an unidentified
+     * The namespace map's cap (shared/docs/api.md, Rendered ConfigMaps): an agent without a session is an unidentified
      * engineer, a junior, so the highest allowed mode lowered by every policy's seniority.junior.maxMode and every
      * active emergency override. It may fall below every allowed mode (no junior session could run there): the map
      * then holds the agent below them rather than granting the lowest allowed mode.

@@ -7,7 +7,7 @@ import java.util.Map;
 import io.agentpolicy.api.PermissionMode;
 
 /**
- * The managed deny/ask rules that keep Claude Code within a mode cap whatever mode it is switched to (docs/api.md,
+ * The managed deny/ask rules that keep Claude Code within a mode cap whatever mode it is switched to (shared/docs/api.md,
  * Agent pods, item 3). A managed defaultMode is only where the agent starts; --permission-mode and Shift+Tab move it,
  * and only bypassPermissions and auto have locks. So every mode above the cap that has no lock (default, dontAsk,
  * acceptEdits) must be held down by rules, which bind in every mode.

@@ -83,13 +83,13 @@ public final class PolicyEngine {
         return PolicyMerger.merge(matching, now);
     }
 
-    /** Decides a session spec that has no answers to an exception (docs/api.md, Decision). */
+    /** Decides a session spec that has no answers to an exception (shared/docs/api.md, Decision). */
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Instant now) {
         return decider.decide(all, ns, session, SessionDecider.Answers.NONE, now);
     }
 
     /**
-     * Decides an AgentSession with the answers to its exception (docs/api.md, Decision and Exceptions). approvals may hold
+     * Decides an AgentSession with the answers to its exception (shared/docs/api.md, Decision and Exceptions). approvals may hold
      * answers to other sessions; only those naming this session and its current metadata.generation count (a session
      * read from a file, never stored, is at generation 1). The operator and the CLI both decide through here.
      */

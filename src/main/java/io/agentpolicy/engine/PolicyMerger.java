@@ -16,8 +16,8 @@ import java.util.function.Function;
 
 import io.agentpolicy.api.ApprovalRequirement;
 import io.agentpolicy.api.EmergencyOverride;
-import io.agentpolicy.api.Exceptions;
 import io.agentpolicy.api.Enforcement;
+import io.agentpolicy.api.Exceptions;
 import io.agentpolicy.api.Modes;
 import io.agentpolicy.api.OnViolation;
 import io.agentpolicy.api.PermissionMode;
@@ -28,7 +28,7 @@ import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.Seniority;
 import io.agentpolicy.api.SeniorityLevel;
 
-/** Merges the policies governing one namespace, per the merge table of docs/api.md. */
+/** Merges the policies governing one namespace, per the merge table of shared/docs/api.md. */
 final class PolicyMerger {
     private PolicyMerger() {
     }

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Claude Code permission rule grammar (docs/claude-code-settings.md §3): {@code Tool}, {@code Tool(specifier)},
+ * The Claude Code permission rule grammar (shared/docs/claude-code-settings.md §3): {@code Tool}, {@code Tool(specifier)},
  * {@code mcp__server}, {@code mcp__server__tool}, and tool-name globs in deny/ask. Errors are rules Claude Code
  * skips or would misread; warnings are rules that load but probably do not do what their author meant.
  */

@@ -21,7 +21,7 @@ import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.Seniority;
 import io.agentpolicy.api.SessionPhase;
 
-/** Decides an AgentSession by the nine steps of docs/api.md, with a reason naming the deciding rule and policy. */
+/** Decides an AgentSession by the nine steps of shared/docs/api.md, with a reason naming the deciding rule and policy. */
 final class SessionDecider {
     private final PolicySelection selection;
 

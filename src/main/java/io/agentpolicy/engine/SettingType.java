@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The value type a managed-settings key expects, as stated in docs/claude-code-settings.md. A type reports a value
+ * The value type a managed-settings key expects, as stated in shared/docs/claude-code-settings.md. A type reports a value
  * that does not fit as an error at the value's path; container types also check what they contain.
  */
 interface SettingType {

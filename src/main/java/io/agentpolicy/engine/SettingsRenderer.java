@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentpolicy.api.PermissionMode;
 
 /**
- * Renders merged policies into the canonical managed-settings.json of docs/api.md: the settings passthrough plus
+ * Renders merged policies into the canonical managed-settings.json of shared/docs/api.md: the settings passthrough plus
  * the permissions, the mode locks and the mode cap's rules ({@link ModeCapRules}) the typed spec fields own.
  */
 public final class SettingsRenderer {

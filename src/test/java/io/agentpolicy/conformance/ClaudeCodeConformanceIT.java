@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -37,8 +36,8 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.ValidationResult;
 
 /**
- * The rendered maps against the real Claude Code (docs/api.md, Agent pods, item 3): for every map the engine renders
- * for examples/ and for the tiers of docs/domain.md, launched every way a pod could launch it, the agent starts in no
+ * The rendered maps against the real Claude Code (shared/docs/api.md, Agent pods, item 3): for every map the engine renders
+ * for examples/ and for the tiers of shared/docs/domain.md, launched every way a pod could launch it, the agent starts in no
  * mode above the map's cap that has a lock, prints no "invalid entries" line, and executes only tool calls the cap's
  * own mode executes without asking. The model is a ScriptedModel; the client, its settings loader and its permission
  * engine are real. Also: every rule or settings value the client skips as invalid is an error for the engine.

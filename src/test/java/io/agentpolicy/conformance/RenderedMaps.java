@@ -27,7 +27,7 @@ import io.agentpolicy.engine.SettingsRenderer;
 
 /**
  * Maps rendered by the engine, as the operator and the CLI render them: every namespace and session map of examples/,
- * and for every tier of docs/domain.md (src/test/resources/engine/domain-tiers.yaml) its namespace map and a session
+ * and for every tier of shared/docs/domain.md (src/test/resources/engine/domain-tiers.yaml) its namespace map and a session
  * map in each allowed mode.
  */
 final class RenderedMaps {

@@ -20,7 +20,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.testing.DecisionTable;
 
-/** docs/domain.md's tier table, seniority table and task overrides, with the four tier policies as fixtures. */
+/** shared/docs/domain.md's tier table, seniority table and task overrides, with the four tier policies as fixtures. */
 class DomainTiersTest {
 
     @ParameterizedTest(name = "tier {0}")

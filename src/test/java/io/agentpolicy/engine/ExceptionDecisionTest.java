@@ -11,10 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
@@ -29,7 +29,7 @@ import io.agentpolicy.api.SessionPhase;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /**
- * Exceptions with approval (docs/api.md, Exceptions) on the tier table of docs/domain.md: tier 1 needs the CTO and a
+ * Exceptions with approval (shared/docs/api.md, Exceptions) on the tier table of shared/docs/domain.md: tier 1 needs the CTO and a
  * code owner, tier 2 a code owner, tier 3 an engineering lead, tier 4 offers none. alice is the session's engineer.
  */
 class ExceptionDecisionTest {

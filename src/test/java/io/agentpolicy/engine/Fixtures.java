@@ -37,7 +37,7 @@ final class Fixtures {
         }
     }
 
-    /** The four tier policies of docs/domain.md (src/test/resources/engine/domain-tiers.yaml). */
+    /** The four tier policies of shared/docs/domain.md (src/test/resources/engine/domain-tiers.yaml). */
     static List<PermissionPolicy> domainTiers() {
         try (InputStream in = resource("domain-tiers.yaml")) {
             return YAML.readerFor(PermissionPolicy.class).<PermissionPolicy> readValues(in).readAll();

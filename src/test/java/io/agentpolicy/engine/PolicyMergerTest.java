@@ -21,7 +21,7 @@ import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.Seniority;
 
-/** Every rule of the merge table in docs/api.md. */
+/** Every rule of the merge table in shared/docs/api.md. */
 class PolicyMergerTest {
 
     private static MergedPolicy merge(PermissionPolicy... policies) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The permission rule grammar of docs/claude-code-settings.md §3, one case per message. */
+/** The permission rule grammar of shared/docs/claude-code-settings.md §3, one case per message. */
 class RuleGrammarTest {
 
     private static ValidationResult check(String list, String rule) {

@@ -21,7 +21,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.Seniority;
 import io.agentpolicy.api.SessionPhase;
 
-/** The nine decision steps of docs/api.md, and reasons that name the deciding rule and its policy. */
+/** The nine decision steps of shared/docs/api.md, and reasons that name the deciding rule and its policy. */
 class SessionDecisionTest {
     private static final PermissionPolicy ORG_BASELINE = policy("""
             metadata: {name: org-baseline}

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
 
-/** The rendered managed-settings.json: canonical bytes, permissions and locks as docs/api.md states. */
+/** The rendered managed-settings.json: canonical bytes, permissions and locks as shared/docs/api.md states. */
 class SettingsRendererTest {
     private static final PermissionPolicy ORG = policy("""
             metadata: {name: org-baseline}

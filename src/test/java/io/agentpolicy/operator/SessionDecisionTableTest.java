@@ -31,7 +31,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * docs/domain.md's four tiers, with Deny and with Downgrade policies: for every seniority level and every
+ * shared/docs/domain.md's four tiers, with Deny and with Downgrade policies: for every seniority level and every
  * requested mode, a session ends in the phase and mode the hand-worked table says — refused at admission where
  * the tier does not allow the mode and the policy denies, decided by the operator otherwise.
  */

@@ -150,7 +150,7 @@ public class AdmissionPolicies {
 
     /**
      * A session asking for an exception (spec.exception) may request more than the allowed set, up to the exception
-     * cap (docs api.md, Exceptions): some matching policy offers exceptions and every one that does permits the mode.
+     * cap (shared/docs/api.md, Exceptions): some matching policy offers exceptions and every one that does permits the mode.
      * The operator holds it at PendingApproval until the approvals are in.
      */
     private static String exceptionCovers(List<PolicyFacts> facts) {
@@ -245,7 +245,7 @@ public class AdmissionPolicies {
     }
 
     /**
-     * Pods and templates naming a session: created by its engineer (always refused otherwise, docs api.md, AgentSession
+     * Pods and templates naming a session: created by its engineer (always refused otherwise, shared/docs/api.md, AgentSession
      * identity), and launching at most in its effective mode (refused under Enforce, a warning under Audit).
      */
     private Generated sessionPods(List<PolicyFacts> facts, boolean deny) {
@@ -279,7 +279,7 @@ public class AdmissionPolicies {
         return new PodPolicies(config.configMapName(), privilegedGroups());
     }
 
-    /** Only the privileged groups pick a namespace's tier (docs api.md, "Namespace tiers"). */
+    /** Only the privileged groups pick a namespace's tier (shared/docs/api.md, "Namespace tiers"). */
     private Generated namespaceTier() {
         String label = Cel.string(config.tierLabel());
         String tierOf = "has(%1$s.metadata.labels) && " + label + " in %1$s.metadata.labels ? 'tier ' + %1$s.metadata.labels[" + label + "] : 'no tier'";
@@ -367,7 +367,7 @@ public class AdmissionPolicies {
         return new Generated(policy, binding(policy, "Deny"));
     }
 
-    /** tier, one match variable per policy, and the merged enforcement and onViolation votes (docs api.md, Merging). */
+    /** tier, one match variable per policy, and the merged enforcement and onViolation votes (shared/docs/api.md, Merging). */
     private List<Variable> commonVariables(List<PolicyFacts> facts) {
         List<Variable> variables = new ArrayList<>(matchVariables(facts));
         variables.add(variable("audit", Cel.and(List.of(

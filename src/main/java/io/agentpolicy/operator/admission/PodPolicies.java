@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidationBuilde
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 
 /**
- * The CEL of the pod admission policies (docs api.md, "Agent pods", 2): pods, ephemeral containers and the pod
+ * The CEL of the pod admission policies (shared/docs/api.md, "Agent pods", 2): pods, ephemeral containers and the pod
  * templates of workloads, read container by container. What a pod without a session may launch Claude Code in
  * comes from the policies compiled into the CEL (like the session policies); what a session's pod may, from the
  * session itself, the parameter of the session pod policies. No ConfigMap serves as a parameter: the API server

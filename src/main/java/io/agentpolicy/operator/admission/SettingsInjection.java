@@ -12,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 
 /**
  * The MutatingAdmissionPolicy that gives every container of every pod in a governed namespace (one holding the
- * namespace map) a read-only mount of the whole /etc/claude-code directory from the pod's map (docs api.md, "Agent
+ * namespace map) a read-only mount of the whole /etc/claude-code directory from the pod's map (shared/docs/api.md, "Agent
  * pods", 1), where some policy renders the namespace map (the policies are compiled into the CEL, as in the validating
  * policies). fabric8 7.3 models only v1alpha1 of this kind, so the policy is written as a generic resource.
  */

@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.BaselinePlan;
@@ -19,6 +18,7 @@ import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.config.OperatorConfig;
 import io.agentpolicy.operator.drift.DriftOwner;
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.PolicyValidation;

@@ -8,7 +8,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The operator's settings (docs api.md, "Operator configuration"); each is also an environment variable,
+ * The operator's settings (shared/docs/api.md, "Operator configuration"); each is also an environment variable,
  * e.g. AGENTPOLICY_TIER_LABEL, and a Helm value.
  */
 @ConfigMapping(prefix = "agentpolicy")

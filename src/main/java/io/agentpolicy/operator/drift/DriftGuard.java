@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.Enforcement;
+import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.ManagedConfigMaps;

@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.api.DriftEntry;
 import io.agentpolicy.api.DriftStatus;
+import io.agentpolicy.operator.support.Bounded;
 
 /**
  * The drift record of each owner (PermissionPolicy or AgentSession): the total since the owner's current

@@ -15,13 +15,13 @@ import jakarta.inject.Inject;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
-import io.agentpolicy.api.ExceptionState;
-import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.RenderedSettings;

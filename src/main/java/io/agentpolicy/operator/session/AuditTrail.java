@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.Rfc3339;
-import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.Decision;
+import io.agentpolicy.engine.ExceptionOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

@@ -7,12 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionStatus;
+import io.agentpolicy.api.CountedApproval;
 import io.agentpolicy.api.DriftStatus;
+import io.agentpolicy.api.ExceptionStatus;
 import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.SessionPhase;
-import io.agentpolicy.api.CountedApproval;
-import io.agentpolicy.api.ExceptionStatus;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.RenderedSettings;

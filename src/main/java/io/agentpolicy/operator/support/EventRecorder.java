@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
- * Emits the operator's Kubernetes Events (docs api.md, "Events"), deduplicated the way Kubernetes does it: an
+ * Emits the operator's Kubernetes Events (shared/docs/api.md, "Events"), deduplicated the way Kubernetes does it: an
  * Event's name comes from its object, reason and message, so a repeat bumps the count and lastTimestamp of the
  * existing Event (also after a restart) instead of adding one. Repeats within {@link #REPEAT_AFTER} are not
  * written at all, so a flapping condition cannot flood the API server; that memory is bounded and forgets.
