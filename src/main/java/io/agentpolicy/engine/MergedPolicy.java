@@ -68,7 +68,7 @@ public record MergedPolicy(
 
         /** Whether the entry lists the task type; case is ignored, so "Payments" cannot escape a "payments" cap. */
         public boolean covers(String taskType) {
-            return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
+            return lists(taskTypes, taskType);
         }
     }
 
@@ -80,8 +80,13 @@ public record MergedPolicy(
 
         /** Whether the entry lists the task type, ignoring case as the caps do. */
         public boolean covers(String taskType) {
-            return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
+            return lists(taskTypes, taskType);
         }
+    }
+
+    /** Task types match ignoring case (shared/docs/api.md, AgentSession). */
+    private static boolean lists(Set<String> taskTypes, String taskType) {
+        return taskType != null && taskTypes.stream().anyMatch(taskType::equalsIgnoreCase);
     }
 
     /** One approval an exception needs: a person in one of the groups; the policy that asks for it. */

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * Readiness is down while the API server cannot serve the operator: unreachable, or up without etcd (its /readyz
  * fails). The framework's own check looks at its informers only, which stay "watching" through an outage, so
  * readiness used to stay up while every write failed. /readyz is readable by every user (system:public-info-viewer).
+ * The operator's start waits on the same answer ({@link OperatorLifecycle}).
  */
 @Readiness
 @ApplicationScoped
@@ -28,6 +29,11 @@ public class ApiServerReadiness implements HealthCheck {
 
     @Inject
     KubernetesClient client;
+
+    /** Whether the API server answers its /readyz with 200 now. */
+    boolean serves() {
+        return call().getStatus() == HealthCheckResponse.Status.UP;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -6,10 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,14 +30,15 @@ public class OperatorLifecycle {
     Operator operator;
 
     @Inject
-    KubernetesClient client;
+    @Readiness
+    ApiServerReadiness apiServer;
 
     private volatile Thread starter;
 
     void onStart(@Observes StartupEvent event) {
         // Creates the operator (registers the reconcilers) now rather than at the first readiness probe.
         operator.getRegisteredControllersNumber();
-        starter = new Thread(this::startWhenTheApiServerAnswers, "operator-start");
+        starter = new Thread(this::startWhenTheApiServerServes, "operator-start");
         starter.setDaemon(true);
         starter.start();
     }
@@ -50,10 +50,10 @@ public class OperatorLifecycle {
         operator.stop();
     }
 
-    private void startWhenTheApiServerAnswers() {
+    private void startWhenTheApiServerServes() {
         Duration wait = Duration.ofSeconds(1);
-        while (!reachable()) {
-            LOG.warnf("the API server does not answer; the operator starts when it does (next try in %d s)", wait.toSeconds());
+        while (!apiServer.serves()) {
+            LOG.warnf("the API server is not ready (its /readyz); the operator starts when it is (next try in %d s)", wait.toSeconds());
             try {
                 Thread.sleep(wait.toMillis());
             } catch (InterruptedException stopping) {
@@ -67,15 +67,6 @@ public class OperatorLifecycle {
             // Not a passing outage (the API server answered just now): a supervisor restart is the way out.
             LOG.errorf("the operator could not start: %s; exiting", OneLineReconcileErrors.summary(e));
             System.exit(1);
-        }
-    }
-
-    private boolean reachable() {
-        try {
-            client.getKubernetesVersion();
-            return true;
-        } catch (KubernetesClientException e) {
-            return false;
         }
     }
 }
