@@ -38,6 +38,7 @@ import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -79,7 +80,7 @@ class SessionLifecycleTest {
 
     @Test
     void theExampleSessionsAreDecidedMappedAndAudited() throws Exception {
-        applyExamples("examples/namespaces.yaml", "examples/policies", "examples/sessions", "examples/pods");
+        applyExamples("examples/namespaces.yaml", "examples/policies", "examples/sessions");
         Map<String, String> expected = Map.of(
                 "sandbox/junior-docs", "Admitted:acceptEdits",
                 "orders/mid-bugfix", "Downgraded:default",
@@ -118,6 +119,12 @@ class SessionLifecycleTest {
         assertThat(audit.get("policies")).extracting(JsonNode::asText).containsExactly("org-baseline", "tier-3-internal");
         assertThat(Instant.parse(audit.get("timestamp").asText())).isBefore(Instant.now());
 
+        // The agent pod once its session is decided and the API server enforces the injection (a dry run shows when).
+        for (HasMetadata pod : Resources.loadFile(client, Path.of("examples/pods/agent-pod.yaml"))) {
+            await().atMost(WITHIN).until(() -> ((Pod) client.resource(pod).dryRun().fieldManager(Resources.TEST_MANAGER).forceConflicts()
+                    .serverSideApply()).getSpec().getVolumes().stream().anyMatch(v -> v.getName().equals("agentpolicy-managed-settings")));
+        }
+        applyExamples("examples/pods");
         await().atMost(WITHIN).untilAsserted(() -> assertThat(session("payments/mid-review").getStatus().getPods())
                 .satisfies(pods -> assertThat(pods.getCompliant()).isEqualTo(1))
                 .satisfies(pods -> assertThat(pods.getNonCompliant()).isZero()));
