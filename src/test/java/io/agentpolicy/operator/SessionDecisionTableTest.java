@@ -56,13 +56,15 @@ class SessionDecisionTableTest {
         }
         // Admission knows the new policies once the generated policy names them.
         await().atMost(NamespaceBaselineTest.WITHIN).until(() -> admissionNames(policyName(run, true, "4")));
-        // ...and the API server enforces them a moment after they are stored: probe with a server-side dry run.
-        await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run("""
-                apiVersion: agentpolicy.io/v1alpha1
-                kind: AgentSession
-                metadata: {name: probe, namespace: %s}
-                spec: {engineer: e@example.com, requestedMode: bypassPermissions}
-                """.formatted(tierValue(run, true, "1")), "apply", "--dry-run=server", "-f", "-").stderr().contains("does not allow"));
+        // ...and the API server enforces them a moment after they are stored: probe every refusing tier with a dry run.
+        for (String tier : List.of("1", "2")) {
+            await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run("""
+                    apiVersion: agentpolicy.io/v1alpha1
+                    kind: AgentSession
+                    metadata: {name: probe, namespace: %s}
+                    spec: {engineer: e@example.com, requestedMode: bypassPermissions}
+                    """.formatted(tierValue(run, true, tier)), "apply", "--dry-run=server", "-f", "-").stderr().contains("does not allow"));
+        }
 
         List<Runnable> checks = new ArrayList<>();
         int index = 0;

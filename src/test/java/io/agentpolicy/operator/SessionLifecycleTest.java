@@ -89,6 +89,7 @@ class SessionLifecycleTest {
                 "sandbox/senior-prototype", "Admitted:bypassPermissions");
         expected.forEach((id, outcome) -> await().atMost(WITHIN).untilAsserted(() -> {
             AgentSession session = session(id);
+            assertThat(session.getStatus()).as("status written").isNotNull();
             assertThat(session.getStatus().getPhase().value() + ":" + session.getStatus().getEffectiveMode()).isEqualTo(outcome);
             String name = id.split("/")[1];
             ConfigMap map = configMap(client, session.getMetadata().getNamespace(), "agent-session-" + name);
