@@ -27,6 +27,8 @@ import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -150,11 +152,9 @@ class SessionExceptionTest {
         approve(namespace, "dave@example.com", "code-owners", "Approve", first);
         awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
 
+        // A merge patch without a resourceVersion, as `kubectl patch` sends it: the operator writes the status meanwhile.
         client.resources(AgentSession.class).inNamespace(namespace).withName("hotfix")
-                .edit(s -> {
-                    s.getSpec().setTaskType("payments");
-                    return s;
-                });
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"taskType\":\"payments\"}}");
         AgentSession edited = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL);
         assertThat(edited.getMetadata().getGeneration()).isGreaterThan(first);
         assertThat(edited.getStatus().getException().getMissing()).containsExactly("cto", "code-owners");
