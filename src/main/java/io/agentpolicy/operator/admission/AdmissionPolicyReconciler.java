@@ -21,7 +21,7 @@ import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.support.PolicyChanges;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -110,7 +110,7 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
             Class<R> kind, Set<ResourceID> primary, EventSourceContext<CustomResourceDefinition> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, CustomResourceDefinition.class)
                 .withName("admission-" + HasMetadata.getKind(kind).toLowerCase(Locale.ROOT))
-                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
+                .withLabelSelector(RenderedMap.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(resource -> primary)
                 .build(), context);
     }
@@ -142,7 +142,7 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
             lastWritten.putIfAbsent(key(desired), desiredSpec);
             return;
         }
-        client.resource(desired).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
+        client.resource(desired).fieldManager(RenderedMap.FIELD_MANAGER).forceConflicts().serverSideApply();
         if (desiredSpec.equals(lastWritten.put(key(desired), desiredSpec))) {
             // The operator had written exactly this: someone deleted or changed it since.
             String what = desired.getKind() + " " + desired.getMetadata().getName();

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.operator.drift.DriftOwner;
+import io.agentpolicy.operator.maps.DriftOwner;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;

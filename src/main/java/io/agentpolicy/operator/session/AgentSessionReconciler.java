@@ -26,16 +26,14 @@ import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.SessionLifetime;
-import io.agentpolicy.operator.drift.Drift;
-import io.agentpolicy.operator.drift.DriftGuard;
-import io.agentpolicy.operator.drift.DriftLedger;
-import io.agentpolicy.operator.drift.DriftOwner;
+import io.agentpolicy.operator.maps.DriftOwner;
 import io.agentpolicy.operator.support.Bounded;
 import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.maps.RenderedMap;
+import io.agentpolicy.operator.maps.RenderedMaps;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.PolicyChanges;
 import io.agentpolicy.operator.support.PolicyValidation;
@@ -81,13 +79,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     SessionConfigMap sessionMap;
 
     @Inject
-    DriftGuard drift;
-
-    @Inject
-    DriftLedger ledger;
-
-    @Inject
-    SessionStatusBuilder statusBuilder;
+    RenderedMaps maps;
 
     @Inject
     AuditTrail audit;
@@ -126,11 +118,11 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, AgentSession.class)
                 .withName("session-config-maps")
-                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR + "," + ApiConstants.SESSION_LABEL)
+                .withLabelSelector(RenderedMap.SESSION_SELECTOR)
                 .withItemStore(LeanCaches.renderedConfigMaps())
                 .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
                 .withOnUpdateFilter((changed, before) -> {
-                    witness(before, changed, context);
+                    maps.witnessed(before, changed);
                     return true;
                 })
                 .build(), context);
@@ -168,7 +160,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         AgentSessionStatus status;
         if (namespace == null || !invalid.isEmpty()) {
             // Keep the last decision and map while a governing policy is invalid: never act on a broken spec.
-            status = statusBuilder.frozen(session, previous, invalid, now);
+            status = SessionStatusCalculator.frozen(session, previous, invalid, now);
         } else {
             List<AgentSessionApproval> answers = approvals.byIndex(BY_SESSION, indexKey(ResourceID.fromResource(session)));
             Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session, answers, now),
@@ -176,18 +168,18 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
             ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
             DriftOwner owner = DriftOwner.of(session);
+            RenderedMaps.State map = null;
             if (desired != null) {
-                boolean renderedBefore = previous.getConfigMap() != null;
-                drift.converge(actualMap, desired, decision.merged().enforcement(), List.of(owner), decision.tier(), renderedBefore,
-                        configMaps, now);
+                RenderedMaps.Target target = new RenderedMaps.Target(desired, decision.merged().enforcement(), List.of(owner), decision.tier());
+                maps.converge(actualMap, target, previous.getConfigMap() != null, configMaps, now);
+                map = maps.state(configMaps.get(ResourceID.fromResource(desired)).orElse(null), target, now);
             } else {
-                drift.remove(actualMap);
+                maps.remove(actualMap);
             }
-            Drift remaining = desired == null ? null
-                    : drift.currentDrift(configMaps.get(ResourceID.fromResource(desired)).orElse(null), desired);
             PodCompliance compliance = PodComplianceCheck.check(sessionPods,
                     desired == null ? null : desired.getMetadata().getName(), decision.effectiveMode());
-            status = statusBuilder.decided(session, previous, decision, rendered, compliance, remaining, ledger.snapshot(owner), now);
+            status = SessionStatusCalculator.decided(session, previous, decision, rendered, compliance, map == null ? null : map.drift(),
+                    maps.driftRecord(owner), now);
             recordChanges(session, previous, status, decision, now);
             UpdateControl<AgentSession> control = updateStatus(session, previous, status);
             if (decision.nextTransition() != null) {
@@ -197,21 +189,6 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             return control;
         }
         return updateStatus(session, previous, status);
-    }
-
-    /** Every watched change of a session map is checked for drift, before any reconcile might restore it. */
-    private void witness(ConfigMap before, ConfigMap changed, EventSourceContext<AgentSession> context) {
-        sessionOf(before).stream().findFirst().flatMap(id -> context.getPrimaryCache().get(id)).ifPresent(session -> {
-            List<String> names = session.getStatus() == null || session.getStatus().getPolicies() == null ? List.of()
-                    : session.getStatus().getPolicies();
-            List<PermissionPolicy> governing = names.stream().map(name -> policies.get(new ResourceID(name)))
-                    .flatMap(java.util.Optional::stream).toList();
-            if (!governing.isEmpty()) {
-                Instant now = clock.instant();
-                drift.witness(before, changed, engine.merge(governing, now).enforcement(), List.of(DriftOwner.of(session)),
-                        session.getStatus().getTier(), now);
-            }
-        });
     }
 
     private List<String> invalidGoverning(List<PermissionPolicy> all, Namespace namespace, AgentSessionStatus previous) {

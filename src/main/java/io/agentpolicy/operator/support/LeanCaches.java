@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
+import io.agentpolicy.operator.maps.RenderedMap;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.FieldsV1;
@@ -92,7 +93,7 @@ public final class LeanCaches {
         List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
         if (entries != null) {
             map.getMetadata().setManagedFields(entries.stream()
-                    .filter(ManagedConfigMaps::byOtherManager)
+                    .filter(RenderedMap::byOtherManager)
                     .map(LeanCaches::dataOwnershipOnly)
                     .toList());
         }
@@ -101,8 +102,8 @@ public final class LeanCaches {
 
     private static ManagedFieldsEntry dataOwnershipOnly(ManagedFieldsEntry entry) {
         FieldsV1 fields = new FieldsV1();
-        if (ManagedConfigMaps.ownsData(entry)) {
-            fields.setAdditionalProperty(ManagedConfigMaps.DATA_FIELD, Map.of());
+        if (RenderedMap.ownsData(entry)) {
+            fields.setAdditionalProperty(RenderedMap.DATA_FIELD, Map.of());
         }
         ManagedFieldsEntry lean = new ManagedFieldsEntry();
         lean.setManager(entry.getManager());

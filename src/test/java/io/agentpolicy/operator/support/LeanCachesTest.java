@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.engine.NamespaceInfo;
+import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.session.PodComplianceCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -29,7 +30,7 @@ class LeanCachesTest {
     void renderedMapsKeepWhoElseChangedThemAndWhetherTheyOwnTheData() {
         ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName("agent-managed-settings").withNamespace("payments")
                 .withManagedFields(
-                        entry(ManagedConfigMaps.FIELD_MANAGER, "2026-11-21T10:00:00Z", Map.of("f:data", Map.of("f:managed-settings.json", Map.of()),
+                        entry(RenderedMap.FIELD_MANAGER, "2026-11-21T10:00:00Z", Map.of("f:data", Map.of("f:managed-settings.json", Map.of()),
                                 "f:metadata", Map.of("f:labels", Map.of()))),
                         entry("kubectl-patch", "2026-11-21T10:05:00Z", Map.of("f:data", Map.of("f:managed-settings.json", Map.of()))),
                         entry("kubectl-label", "2026-11-21T10:06:00Z", Map.of("f:metadata", Map.of("f:labels", Map.of("f:team", Map.of())))))
@@ -39,7 +40,7 @@ class LeanCachesTest {
 
         assertThat(lean).extracting(ManagedFieldsEntry::getManager).containsExactly("kubectl-patch", "kubectl-label");
         assertThat(lean).extracting(ManagedFieldsEntry::getTime).containsExactly("2026-11-21T10:05:00Z", "2026-11-21T10:06:00Z");
-        assertThat(lean).extracting(ManagedConfigMaps::ownsData).containsExactly(true, false);
+        assertThat(lean).extracting(RenderedMap::ownsData).containsExactly(true, false);
         assertThat(map.getData()).containsEntry("managed-settings.json", "{}\n");
     }
 

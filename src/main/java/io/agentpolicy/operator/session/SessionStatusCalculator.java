@@ -3,8 +3,6 @@ package io.agentpolicy.operator.session;
 import java.time.Instant;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.CountedApproval;
@@ -16,14 +14,19 @@ import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.RenderedSettings;
-import io.agentpolicy.operator.drift.Drift;
+import io.agentpolicy.operator.maps.Drift;
 import io.agentpolicy.operator.support.Conditions;
 
-/** Turns a decision (or the reason there is none) into an AgentSession status with kstatus conditions. */
-@ApplicationScoped
-public class SessionStatusBuilder {
+/**
+ * Turns a decision (or the reason there is none) into an AgentSession status with kstatus conditions: pure
+ * functions of what the reconciler observed.
+ */
+public final class SessionStatusCalculator {
 
-    public AgentSessionStatus decided(AgentSession session, AgentSessionStatus previous, Decision decision, RenderedSettings rendered,
+    private SessionStatusCalculator() {
+    }
+
+    public static AgentSessionStatus decided(AgentSession session, AgentSessionStatus previous, Decision decision, RenderedSettings rendered,
             PodCompliance pods, Drift currentDrift, DriftStatus driftRecord, Instant now) {
         AgentSessionStatus status = base(session, previous);
         status.setDrift(driftRecord);
@@ -71,7 +74,7 @@ public class SessionStatusBuilder {
     }
 
     /** The previous decision stays; Stalled says why nothing was decided. */
-    public AgentSessionStatus frozen(AgentSession session, AgentSessionStatus previous, List<String> invalidPolicies, Instant now) {
+    public static AgentSessionStatus frozen(AgentSession session, AgentSessionStatus previous, List<String> invalidPolicies, Instant now) {
         AgentSessionStatus status = base(session, previous);
         status.setPhase(previous.getPhase() == null ? SessionPhase.PENDING : previous.getPhase());
         status.setEffectiveMode(previous.getEffectiveMode());

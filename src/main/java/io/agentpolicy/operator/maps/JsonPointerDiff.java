@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.drift;
+package io.agentpolicy.operator.maps;
 
 import java.util.ArrayList;
 import java.util.List;

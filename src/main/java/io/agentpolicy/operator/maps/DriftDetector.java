@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.drift;
+package io.agentpolicy.operator.maps;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.engine.Sha256;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 
@@ -114,7 +113,7 @@ public final class DriftDetector {
     }
 
     private static boolean foreignManagerOwnsData(ConfigMap map) {
-        return foreignEntries(map).anyMatch(ManagedConfigMaps::ownsData);
+        return foreignEntries(map).anyMatch(RenderedMap::ownsData);
     }
 
     /** The most recent field manager other than the operator: who made the change. */
@@ -126,7 +125,7 @@ public final class DriftDetector {
     private static java.util.stream.Stream<ManagedFieldsEntry> foreignEntries(ConfigMap map) {
         List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
         return entries == null ? java.util.stream.Stream.empty()
-                : entries.stream().filter(ManagedConfigMaps::byOtherManager);
+                : entries.stream().filter(RenderedMap::byOtherManager);
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

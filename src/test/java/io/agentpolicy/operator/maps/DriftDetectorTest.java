@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.drift;
+package io.agentpolicy.operator.maps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.drift;
+package io.agentpolicy.operator.maps;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.DriftStatus;

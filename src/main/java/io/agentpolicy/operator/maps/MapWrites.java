@@ -1,10 +1,8 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.maps;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -13,9 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agentpolicy.api.ApiConstants;
-import io.agentpolicy.engine.RenderedSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
@@ -25,71 +21,32 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.agentpolicy.operator.support.OperatorMetrics;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * The shape every rendered ConfigMap shares (one data key, the managed labels and annotations) and the only
- * place that writes them: server-side apply with one field manager, and only when something differs.
+ * The only place that writes rendered maps: server-side apply with the operator's field manager when something
+ * differs, a replacement that removes someone else's content, a deletion. Only {@link RenderedMaps} calls it.
  */
 @ApplicationScoped
-public class ManagedConfigMaps {
-    /** The field manager of every write; drift detection tells the operator's own writes apart by it. */
-    public static final String FIELD_MANAGER = "agent-policy-operator";
-    public static final String MANAGED_SELECTOR = ApiConstants.MANAGED_BY_LABEL + "=" + ApiConstants.MANAGED_BY_VALUE;
-    /** The namespace baseline maps only (session maps carry the session label). */
-    public static final String BASELINE_SELECTOR = MANAGED_SELECTOR + ",!" + ApiConstants.SESSION_LABEL;
-    /** The managedFields key under which a field manager owns a map's data. */
-    static final String DATA_FIELD = "f:data";
-
+class MapWrites {
     @Inject
     KubernetesClient client;
 
     @Inject
     OperatorMetrics metrics;
 
-    /** The desired map; labels beyond the managed ones (e.g. the session label) come in extraLabels. */
-    public ConfigMap desired(String namespace, String name, RenderedSettings rendered, String tier, List<String> policies,
-            List<OwnerReference> owners, Map<String, String> extraLabels) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE);
-        labels.put(ApiConstants.DEFAULT_TIER_LABEL, tier);
-        labels.putAll(extraLabels);
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(name).withNamespace(namespace).withLabels(labels)
-                .addToAnnotations(ApiConstants.SETTINGS_HASH_ANNOTATION, rendered.sha256())
-                .addToAnnotations(ApiConstants.POLICIES_ANNOTATION, String.join(",", policies))
-                .withOwnerReferences(owners)
-                .endMetadata()
-                .addToData(ApiConstants.SETTINGS_KEY, rendered.json())
-                .build();
-    }
-
-    /** True when the actual map holds exactly the desired map: nothing missing, nothing of anyone else's. */
-    public boolean isUpToDate(ConfigMap actual, ConfigMap desired) {
-        if (actual == null || actual.getMetadata().getDeletionTimestamp() != null) {
-            return false;
-        }
-        return Objects.equals(actual.getData(), desired.getData())
-                && (actual.getBinaryData() == null || actual.getBinaryData().isEmpty())
-                && !Boolean.TRUE.equals(actual.getImmutable())
-                && (actual.getMetadata().getFinalizers() == null || actual.getMetadata().getFinalizers().isEmpty())
-                && Objects.equals(actual.getMetadata().getLabels(), desired.getMetadata().getLabels())
-                && Objects.equals(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
-                && ownerUids(actual.getMetadata().getOwnerReferences()).equals(ownerUids(desired.getMetadata().getOwnerReferences()));
-    }
-
     /**
      * Writes the desired map unless it is already in place, and returns it as written (null when nothing was
      * written). It goes into the informer's cache so the next reconcile sees it before its watch event arrives.
      */
-    public ConfigMap apply(ConfigMap actual, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        if (isUpToDate(actual, desired)) {
+    ConfigMap apply(ConfigMap actual, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        if (RenderedMap.isUpToDate(actual, desired)) {
             return null;
         }
         ConfigMap written = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(desired)
-                .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                .fieldManager(RenderedMap.FIELD_MANAGER).forceConflicts().serverSideApply();
         metrics.configMapWritten("apply");
         if (actual == null) {
             cache.handleRecentResourceCreate(ResourceID.fromResource(written), written);
@@ -106,7 +63,7 @@ public class ManagedConfigMaps {
      * it declares the operator's apply as the only field manager, as if the operator had created the map: later
      * applies then remove what they no longer set, and no one else's entry claims the data.
      */
-    public ConfigMap replace(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+    ConfigMap replace(ConfigMap current, ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
         Resource<ConfigMap> resource = client.configMaps().inNamespace(current.getMetadata().getNamespace())
                 .withName(current.getMetadata().getName());
         boolean terminating = current.getMetadata().getDeletionTimestamp() != null;
@@ -136,7 +93,7 @@ public class ManagedConfigMaps {
         patch.put("metadata", metadata);
         patch.put("data", exactly(current.getData(), desired.getData()));
         patch.put("binaryData", null);
-        ConfigMap written = resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(),
+        ConfigMap written = resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(RenderedMap.FIELD_MANAGER).build(),
                 Serialization.asJson(patch));
         metrics.configMapWritten("replace");
         cache.handleRecentResourceUpdate(ResourceID.fromResource(written), written, current);
@@ -164,9 +121,9 @@ public class ManagedConfigMaps {
                     owner -> "k:{\"uid\":\"" + owner.getUid() + "\"}", owner -> Map.of(), (a, b) -> a, TreeMap::new)));
         }
         FieldsV1 fields = new FieldsV1();
-        fields.setAdditionalProperty(DATA_FIELD, fieldsOf(desired.getData().keySet()));
+        fields.setAdditionalProperty(RenderedMap.DATA_FIELD, fieldsOf(desired.getData().keySet()));
         fields.setAdditionalProperty("f:metadata", metadata);
-        return new ManagedFieldsEntryBuilder().withManager(FIELD_MANAGER).withOperation("Apply").withApiVersion("v1")
+        return new ManagedFieldsEntryBuilder().withManager(RenderedMap.FIELD_MANAGER).withOperation("Apply").withApiVersion("v1")
                 .withFieldsType("FieldsV1").withFieldsV1(fields).build();
     }
 
@@ -175,37 +132,12 @@ public class ManagedConfigMaps {
     }
 
     /** Deletes a map the operator manages; a map without the managed label is never touched. */
-    public boolean delete(ConfigMap actual) {
+    boolean delete(ConfigMap actual) {
         if (actual == null || !ApiConstants.MANAGED_BY_VALUE.equals(actual.getMetadata().getLabels().get(ApiConstants.MANAGED_BY_LABEL))) {
             return false;
         }
         client.configMaps().inNamespace(actual.getMetadata().getNamespace()).withName(actual.getMetadata().getName()).delete();
         metrics.configMapWritten("delete");
         return true;
-    }
-
-    /** The policies a map was rendered from, from its agentpolicy.io/policies annotation. */
-    public static List<String> contributingPolicies(ConfigMap map) {
-        Map<String, String> annotations = map.getMetadata().getAnnotations();
-        String names = annotations == null ? null : annotations.get(ApiConstants.POLICIES_ANNOTATION);
-        return names == null || names.isBlank() ? List.of() : List.of(names.split(","));
-    }
-
-    private static boolean contains(Map<String, String> actual, Map<String, String> expected) {
-        return actual != null && actual.entrySet().containsAll(expected.entrySet());
-    }
-
-    private static Set<String> ownerUids(List<OwnerReference> owners) {
-        return owners == null ? Set.of() : owners.stream().map(OwnerReference::getUid).collect(Collectors.toSet());
-    }
-
-    /** Whether the entry is someone else's than the operator's: the kind that drift detection looks at. */
-    public static boolean byOtherManager(ManagedFieldsEntry entry) {
-        return !FIELD_MANAGER.equals(entry.getManager());
-    }
-
-    /** Whether this field manager owns (part of) the map's data. */
-    public static boolean ownsData(ManagedFieldsEntry entry) {
-        return entry.getFieldsV1() != null && entry.getFieldsV1().getAdditionalProperties().containsKey(DATA_FIELD);
     }
 }
