@@ -16,12 +16,12 @@ import org.jboss.logging.Logger;
 
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.support.Bounded;
-import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.support.EventRecorder;
 import io.agentpolicy.operator.support.JsonTrees;
 import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.support.PolicyChanges;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.PolicyEngine;
-import io.agentpolicy.operator.support.LeanCaches;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
+import io.agentpolicy.operator.support.LeanCaches;
 import io.agentpolicy.operator.support.Namespaces;
 import io.agentpolicy.operator.support.OperatorMetrics;
 import io.agentpolicy.operator.support.PolicyChanges;
@@ -79,6 +79,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
                 })
                 .build(), context);
         configMaps.addIndexers(Map.of(BY_POLICY, map -> isBaseline(map) ? RenderedMap.contributingPolicies(map) : List.of()));
+        maps.watchedBy(configMaps);
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, Namespace.class)
                 .withName("baseline-policies")
                 .withOnUpdateFilter(PolicyChanges::matter)

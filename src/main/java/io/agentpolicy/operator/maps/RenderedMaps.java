@@ -2,6 +2,7 @@ package io.agentpolicy.operator.maps;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -60,7 +62,9 @@ public class RenderedMaps {
     }
 
     private final MapMemory memory = new MapMemory();
-    private final List<Consumer<List<DriftOwner>>> refusalListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ConfigMap>> changeListeners = new CopyOnWriteArrayList<>();
+    /** The informers that watch rendered maps, one per kind of map (baseline, session), each map in exactly one. */
+    private final List<InformerEventSource<ConfigMap, ?>> informers = new CopyOnWriteArrayList<>();
 
     @Inject
     MapWrites writes;
@@ -85,6 +89,21 @@ public class RenderedMaps {
     public void converge(ConfigMap actual, Target target, boolean expectedToExist, InformerEventSource<ConfigMap, ?> cache, Instant now) {
         ConfigMap desired = target.desired();
         MapRecord record = memory.map(RenderedMap.key(desired));
+        try {
+            converge(actual, target, expectedToExist, cache, now, record);
+        } finally {
+            // Written, restored, refused or found as it should be: the owners' status may change either way, and the
+            // policies that no longer contribute (named on the actual map) must hear of it too.
+            changeListeners.forEach(listener -> listener.accept(desired));
+            if (actual != null) {
+                changeListeners.forEach(listener -> listener.accept(actual));
+            }
+        }
+    }
+
+    private void converge(ConfigMap actual, Target target, boolean expectedToExist, InformerEventSource<ConfigMap, ?> cache, Instant now,
+            MapRecord record) {
+        ConfigMap desired = target.desired();
         reportWitnessed(record, target, now);
         ConfigMap current = actual;
         Drift drift = null;
@@ -123,14 +142,10 @@ public class RenderedMaps {
                 // Refused, not failed: retrying alone will not help, so the owners say so (Stalled) until it passes.
                 record.refusal = "ConfigMap " + RenderedMap.key(desired) + " cannot be written: "
                         + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
-                refusalListeners.forEach(listener -> listener.accept(target.owners()));
             }
             throw e;
         }
-        if (record.refusal != null) {
-            record.refusal = null;
-            refusalListeners.forEach(listener -> listener.accept(target.owners()));
-        }
+        record.refusal = null;
         record.lastVersion = (written != null ? written : current).getMetadata().getResourceVersion();
         if (drift != null) {
             String namespace = desired.getMetadata().getNamespace();
@@ -183,6 +198,7 @@ public class RenderedMaps {
     public void remove(ConfigMap actual) {
         if (writes.delete(actual)) {
             memory.forgetMap(RenderedMap.key(actual));
+            changeListeners.forEach(listener -> listener.accept(actual));
         }
     }
 
@@ -196,9 +212,23 @@ public class RenderedMaps {
         memory.forgetOwner(owner.getMetadata().getUid());
     }
 
-    /** Tells the listener the owners of a map whose write was refused, or passes again after a refusal. */
-    public void onRefusalChange(Consumer<List<DriftOwner>> listener) {
-        refusalListeners.add(listener);
+    /**
+     * Tells the listener of every map converged or removed, so that the statuses reading it are computed again: a
+     * refused write, for one, leaves no watch event behind.
+     */
+    public void onChange(Consumer<ConfigMap> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** Registers an informer of rendered maps, for {@link #get}: the controller that renders them owns it. */
+    public void watchedBy(InformerEventSource<ConfigMap, ?> informer) {
+        informers.add(informer);
+    }
+
+    /** A rendered map as the informers have it (including the operator's own writes not yet seen by the watch). */
+    public Optional<ConfigMap> get(String namespace, String name) {
+        ResourceID id = new ResourceID(name, namespace);
+        return informers.stream().map(informer -> informer.get(id)).flatMap(Optional::stream).findFirst();
     }
 
     /** Reports the drift of each change the watch saw since the last reconcile of the map. */

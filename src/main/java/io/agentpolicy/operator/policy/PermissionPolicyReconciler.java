@@ -74,7 +74,6 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
 
     private InformerEventSource<PermissionPolicy, PermissionPolicy> peers;
     private InformerEventSource<Namespace, PermissionPolicy> namespaces;
-    private InformerEventSource<ConfigMap, PermissionPolicy> configMaps;
 
     @Override
     public List<EventSource<?, PermissionPolicy>> prepareEventSources(EventSourceContext<PermissionPolicy> context) {
@@ -97,17 +96,9 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 .withItemStore(LeanCaches.namespaces())
                 .withSecondaryToPrimaryMapper(ns -> policiesConcerning(ns, context))
                 .build(), context);
-        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PermissionPolicy.class)
-                .withName("policy-config-maps")
-                .withLabelSelector(RenderedMap.BASELINE_SELECTOR)
-                .withItemStore(LeanCaches.renderedConfigMaps())
-                .withSecondaryToPrimaryMapper(map -> baseline.name().equals(map.getMetadata().getName())
-                        ? contributingPolicies(map)
-                        : Set.of())
-                .build(), context);
-        RefusedWrites refused = new RefusedWrites();
-        maps.onRefusalChange(refused::changed);
-        return List.of(peers, namespaces, configMaps, refused);
+        BaselineMapChanges mapChanges = new BaselineMapChanges();
+        maps.onChange(mapChanges::changed);
+        return List.of(peers, namespaces, mapChanges);
     }
 
     @Override
@@ -131,7 +122,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
         List<PolicyStatusCalculator.MatchedNamespace> matched = new ArrayList<>();
         namespaces.list(ns -> !engine.forBaseline(justThis, Namespaces.info(ns)).isEmpty()).forEach(namespace -> {
             String name = namespace.getMetadata().getName();
-            ConfigMap actual = configMaps.get(new ResourceID(baseline.name(), name)).orElse(null);
+            ConfigMap actual = maps.get(name, baseline.name()).orElse(null);
             if (baseline.plan(namespace, all, actual) instanceof BaselinePlan.Render render) {
                 BaselineConfigMap.Desired desired = baseline.desired(namespace, render, now);
                 matched.add(new PolicyStatusCalculator.MatchedNamespace(name,
@@ -162,10 +153,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
         Set<ResourceID> concerned = new HashSet<>();
         engine.forBaseline(peers.list().toList(), Namespaces.info(namespace))
                 .forEach(p -> concerned.add(ResourceID.fromResource(p)));
-        if (configMaps != null) {
-            configMaps.get(new ResourceID(baseline.name(), namespace.getMetadata().getName()))
-                    .ifPresent(map -> concerned.addAll(contributingPolicies(map)));
-        }
+        maps.get(namespace.getMetadata().getName(), baseline.name()).ifPresent(map -> concerned.addAll(contributingPolicies(map)));
         return concerned;
     }
 

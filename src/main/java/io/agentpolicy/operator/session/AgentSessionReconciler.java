@@ -126,6 +126,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                     return true;
                 })
                 .build(), context);
+        maps.watchedBy(configMaps);
         pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AgentSession.class)
                 .withName("session-pods")
                 .withLabelSelector(ApiConstants.SESSION_LABEL)
