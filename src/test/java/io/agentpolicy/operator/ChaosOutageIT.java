@@ -48,7 +48,7 @@ class ChaosOutageIT {
 
     /** Converges a load, changes its policies, stops a part of the control plane for {@link #OUTAGE}, and recovers. */
     private void outageDuringAPolicyChange(String what, Runnable stop, Runnable start) throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         try (OperatorProcess operator = OperatorProcess.start()) {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
             Map<String, Integer> driftBefore = load.driftCounts();
@@ -70,7 +70,7 @@ class ChaosOutageIT {
     @Test
     @Order(3)
     void startedTwentySecondsBeforeTheApiServer() throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         OperatorProcess operator = null;
         Outage outage;
         try {
@@ -95,7 +95,7 @@ class ChaosOutageIT {
     @Order(4)
     void anApiServerThatAnswers429() throws Exception {
         Map<String, String> chart = new ChartServiceAccount().start();
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         try (OperatorProcess operator = OperatorProcess.launch(Map.of(
                 "QUARKUS_KUBERNETES_CLIENT_NAMESPACE", chart.get("quarkus.kubernetes-client.namespace"),
                 "AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE", chart.get("agentpolicy.leader-election.lease-namespace")),
