@@ -55,12 +55,16 @@ class ChaosOutageIT {
             load.logDriftEvents("before the fault");
             load.changePolicies();
             Outage outage;
+            long restarting = 0;
             try {
                 stop.run();
                 outage = sitThroughOutage(what, operator);
             } finally {
+                restarting = System.nanoTime();
                 start.run();
             }
+            // The API server's return is when it serves again: after etcd's restart its client reconnects with a backoff.
+            LOG.infof("%s: the API server served again %d ms after the restart", what, (System.nanoTime() - restarting) / 1_000_000);
             recover(outage, operator, load, driftBefore);
         } finally {
             load.delete();
