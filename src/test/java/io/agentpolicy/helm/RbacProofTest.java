@@ -34,7 +34,7 @@ import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.admission.AdmissionPolicies;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.Resources;

@@ -20,8 +20,8 @@ import io.agentpolicy.engine.Finding;
 import io.agentpolicy.engine.ValidationResult;
 import io.agentpolicy.operator.maps.Drift;
 import io.agentpolicy.operator.maps.RenderedMaps;
-import io.agentpolicy.operator.support.Conditions;
-import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.reporting.Conditions;
+import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 
 /** Computes a PermissionPolicy's status from what its reconciler observed: a pure function, it reads and writes nothing. */
 public final class PolicyStatusCalculator {

@@ -15,7 +15,7 @@ import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.ExceptionOutcome;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.operator.maps.Drift;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 
 /**
  * Turns a decision (or the reason there is none) into an AgentSession status with kstatus conditions: pure

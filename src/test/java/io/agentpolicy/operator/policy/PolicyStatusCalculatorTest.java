@@ -18,8 +18,8 @@ import io.agentpolicy.engine.ValidationResult;
 import io.agentpolicy.operator.maps.Drift;
 import io.agentpolicy.operator.maps.RenderedMaps;
 import io.agentpolicy.operator.policy.PolicyStatusCalculator.MatchedNamespace;
-import io.agentpolicy.operator.support.Conditions;
-import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.reporting.Conditions;
+import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** The policy status as a function of what the reconciler observed: no API server, no clock. */

@@ -20,7 +20,7 @@ import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.Sha256;
 import io.agentpolicy.operator.maps.Drift;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** A session's status as a function of its decision and what was observed: no API server, no clock. */

@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.cache;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.reporting;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.cache;
 
 import io.agentpolicy.engine.NamespaceInfo;
 import io.fabric8.kubernetes.api.model.Namespace;

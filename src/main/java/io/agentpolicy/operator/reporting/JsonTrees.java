@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.reporting;
 
 import java.util.Iterator;
 import java.util.Map;

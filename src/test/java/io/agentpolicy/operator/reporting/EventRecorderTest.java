@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.reporting;
 
 import static io.agentpolicy.testing.Resources.createNamespace;
 import static io.agentpolicy.testing.Resources.unique;
@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

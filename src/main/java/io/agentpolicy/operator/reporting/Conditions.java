@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.support;
+package io.agentpolicy.operator.reporting;
 
 import java.time.Instant;
 import java.util.ArrayList;
