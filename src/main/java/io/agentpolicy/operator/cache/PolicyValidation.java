@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.policy;
+package io.agentpolicy.operator.cache;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,7 +12,6 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.ValidationResult;
-import io.agentpolicy.operator.cache.Bounded;
 
 /**
  * Validates policies once per spec generation: every namespace reconcile asks whether its policies are valid,

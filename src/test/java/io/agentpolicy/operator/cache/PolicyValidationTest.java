@@ -1,4 +1,4 @@
-package io.agentpolicy.operator.policy;
+package io.agentpolicy.operator.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
