@@ -228,7 +228,9 @@ public class RenderedMaps {
     /** A rendered map as the informers have it (including the operator's own writes not yet seen by the watch). */
     public Optional<ConfigMap> get(String namespace, String name) {
         ResourceID id = new ResourceID(name, namespace);
-        return informers.stream().map(informer -> informer.get(id)).flatMap(Optional::stream).findFirst();
+        // Another controller's informer may not have started yet (controllers start in parallel): it holds nothing then.
+        return informers.stream().filter(InformerEventSource::isRunning).map(informer -> informer.get(id)).flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** Reports the drift of each change the watch saw since the last reconcile of the map. */
