@@ -130,6 +130,15 @@ public final class TrackRecord {
         return replay.standing();
     }
 
+    /**
+     * Whether a session that ended was clean: no incident in its namespace names it or occurred while it ran (the
+     * engineer's incidents only are given).
+     */
+    public static boolean clean(EndedSession session, Collection<Incident> incidents) {
+        return incidents.stream().filter(i -> session.namespace().equals(i.namespace())).noneMatch(i -> session.name().equals(i.session())
+                || !i.occurredAt().isBefore(session.start()) && !i.occurredAt().isAfter(session.end()));
+    }
+
     /** The state of one namespace while the history is replayed. */
     private static final class Replay {
         private static final int MAX_TRIGGERS = 20;
@@ -219,9 +228,7 @@ public final class TrackRecord {
             if (!escalated || !session.end().isAfter(since)) {
                 return;
             }
-            boolean dirty = incidents.stream().anyMatch(i -> session.name().equals(i.session()) && namespace.equals(i.namespace())
-                    || namespace.equals(i.namespace()) && !i.occurredAt().isBefore(session.start()) && !i.occurredAt().isAfter(session.end()));
-            clean = dirty ? 0 : clean + 1;
+            clean = clean(session, incidents) ? clean + 1 : 0;
             if (rules.cleanSessions() != null && clean >= rules.cleanSessions()) {
                 lift(session.end(), "after " + clean + " consecutive clean sessions");
             }

@@ -31,6 +31,7 @@ public class SessionStatusBuilder {
         status.setEffectiveMode(decision.effectiveMode());
         status.setTier(decision.tier());
         status.setSeniority(decision.seniority());
+        status.setEscalatedFrom(decision.escalation() == null ? null : decision.escalation().seniority());
         status.setPolicies(decision.policies());
         status.setReason(decision.reason());
         status.setException(exceptionStatus(decision.exception()));
@@ -77,6 +78,7 @@ public class SessionStatusBuilder {
         status.setEffectiveMode(previous.getEffectiveMode());
         status.setTier(previous.getTier());
         status.setSeniority(previous.getSeniority());
+        status.setEscalatedFrom(previous.getEscalatedFrom());
         status.setPolicies(previous.getPolicies());
         status.setException(previous.getException());
         status.setConfigMap(previous.getConfigMap());

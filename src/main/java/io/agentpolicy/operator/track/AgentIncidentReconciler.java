@@ -1,0 +1,118 @@
+package io.agentpolicy.operator.track;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+
+import io.agentpolicy.api.AgentIncident;
+import io.agentpolicy.api.AgentIncidentSpec;
+import io.agentpolicy.api.AgentIncidentStatus;
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.engine.StandingNames;
+import io.agentpolicy.operator.config.OperatorConfig;
+import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.support.EventRecorder;
+import io.agentpolicy.operator.support.EventRecorder.Reason;
+import io.agentpolicy.operator.support.JsonTrees;
+import io.agentpolicy.operator.support.Namespaces;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+
+/**
+ * Checks each AgentIncident once per spec: what the schema cannot (an occurredAt after the incident was recorded, a
+ * session of another engineer) makes it Stalled/InvalidSpec naming the field, and it counts on nobody's record; a
+ * valid one is Ready, counts from then on, and its engineer gets an EngineerStanding if they had none.
+ */
+@ControllerConfiguration(name = AgentIncidentReconciler.NAME)
+public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
+    public static final String NAME = "agent-incident";
+    /** Clocks of the recorder and the API server disagree a little; more than this is a date in the future. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    PolicyEngine engine;
+
+    @Inject
+    OperatorConfig config;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    TrackAudit audit;
+
+    @Override
+    public UpdateControl<AgentIncident> reconcile(AgentIncident incident, Context<AgentIncident> context) {
+        Instant now = clock.instant();
+        KubernetesClient client = context.getClient();
+        AgentIncidentSpec spec = incident.getSpec();
+        AgentIncidentStatus previous = incident.getStatus() == null ? new AgentIncidentStatus() : incident.getStatus();
+        AgentSession session = spec.getSession() == null ? null
+                : client.resources(AgentSession.class).inNamespace(incident.getMetadata().getNamespace()).withName(spec.getSession()).get();
+        String problem = problem(spec, Rfc3339.parse(incident.getMetadata().getCreationTimestamp()), session, now);
+        String standing = StandingNames.of(spec.getEngineer());
+
+        AgentIncidentStatus status = new AgentIncidentStatus();
+        status.setObservedGeneration(incident.getMetadata().getGeneration());
+        status.setStanding(problem == null ? standing : null);
+        Conditions conditions = new Conditions(previous.getConditions(), incident.getMetadata().getGeneration(), now);
+        conditions.set(Conditions.READY, problem == null, problem == null ? "Counted" : "InvalidSpec",
+                problem == null ? "counts on the record of " + spec.getEngineer() + " (EngineerStanding " + standing + ")" : problem);
+        conditions.set(Conditions.STALLED, problem != null, problem == null ? "Valid" : "InvalidSpec",
+                problem == null ? "the incident is valid" : problem);
+        status.setConditions(conditions.build());
+        if (JsonTrees.same(previous, status)) {
+            return UpdateControl.noUpdate();
+        }
+        if (problem == null) {
+            TrackRecords.ensureStanding(client, spec.getEngineer());
+            if (!Conditions.isTrue(previous.getConditions(), Conditions.READY)) {
+                audit.incidentCounted(incident, tierOf(client, incident.getMetadata().getNamespace()), now);
+            }
+        } else {
+            events.record(incident, Reason.InvalidSpec, problem);
+        }
+        AgentIncident patch = new AgentIncident();
+        patch.setMetadata(new ObjectMetaBuilder().withName(incident.getMetadata().getName())
+                .withNamespace(incident.getMetadata().getNamespace()).build());
+        patch.setStatus(status);
+        return UpdateControl.patchStatus(patch);
+    }
+
+    /** Why the incident cannot count, naming the field; null when it counts. */
+    static String problem(AgentIncidentSpec spec, Instant recorded, AgentSession session, Instant now) {
+        Instant occurred = Rfc3339.parse(spec.getOccurredAt());
+        if (occurred == null) {
+            return "spec.occurredAt \"" + spec.getOccurredAt() + "\" is not an RFC 3339 timestamp (e.g. 2026-12-01T10:00:00Z)";
+        }
+        Instant filed = recorded == null ? now : recorded;
+        if (occurred.isAfter(filed.plus(CLOCK_SKEW))) {
+            return "spec.occurredAt " + spec.getOccurredAt() + " is after the incident was recorded (" + Rfc3339.format(filed)
+                    + "): an incident records a mistake that happened; it counts on nobody's record";
+        }
+        if (session != null && session.getSpec() != null && !spec.getEngineer().equals(session.getSpec().getEngineer())) {
+            return "spec.session " + spec.getSession() + " is a session of " + session.getSpec().getEngineer() + ", not of "
+                    + spec.getEngineer() + ": an incident about a session counts on the record of that session's engineer "
+                    + "only; it counts on nobody's record";
+        }
+        return null;
+    }
+
+    private String tierOf(KubernetesClient client, String namespaceName) {
+        Namespace namespace = client.namespaces().withName(namespaceName).get();
+        String tier = namespace == null ? null : engine.tierOf(Namespaces.info(namespace));
+        return tier == null ? config.unclassifiedTier() : tier;
+    }
+}
