@@ -98,7 +98,7 @@ final class TestCommand implements Callable<Integer> {
         Expectation expect = testCase.expect();
         List<String> failures = new ArrayList<>();
         if (session != null) {
-            Decision decision = operator.decide(namespace, session, approvals, now);
+            Decision decision = operator.decide(namespace, session, approvals, List.of(), null, now);
             String mode = decision.effectiveMode() == null ? "none" : decision.effectiveMode().value();
             expectEqual("phase", expect.phase(), decision.phase().value(), failures);
             expectEqual("effectiveMode", expect.effectiveMode(), mode, failures);

@@ -11,10 +11,14 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.agentpolicy.api.AgentIncident;
+import io.agentpolicy.api.EngineerStandingStatus;
 import io.agentpolicy.api.Escalation;
 import io.agentpolicy.api.IncidentSeverity;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.Seniority;
+import io.agentpolicy.api.SessionRecord;
 
 /**
  * An engineer's track record (shared/docs/api.md, "Track record"): incidents escalate the engineer one level lower in
@@ -23,12 +27,18 @@ import io.agentpolicy.api.Seniority;
  */
 public final class TrackRecord {
     private static final Pattern DURATION = Pattern.compile(Escalation.DURATION_PATTERN);
+    /** The longest window or quiet period (the CRD's CEL rules say the same). */
+    static final Duration MAX_DURATION = Duration.ofHours(8760);
 
     private TrackRecord() {
     }
 
     /** An AgentIncident as the engine reads it; session may be null. */
     public record Incident(String name, String namespace, String session, IncidentSeverity severity, Instant occurredAt) {
+        public static Incident of(AgentIncident incident) {
+            return new Incident(incident.getMetadata().getName(), incident.getMetadata().getNamespace(),
+                    incident.getSpec().getSession(), incident.getSpec().getSeverity(), Rfc3339.parse(incident.getSpec().getOccurredAt()));
+        }
     }
 
     /** One of the engineer's sessions that ended (Expired or deleted), with when it ran. */
@@ -38,6 +48,14 @@ public final class TrackRecord {
     /** What the engine knows of one engineer: their valid incidents and their ended sessions, in any order. */
     public record History(Collection<Incident> incidents, Collection<EndedSession> ended) {
         public static final History NONE = new History(List.of(), List.of());
+
+        /** The incidents that count, and the sessions an EngineerStanding status records as ended (standing may be null). */
+        public static History of(Collection<AgentIncident> counted, EngineerStandingStatus standing) {
+            List<SessionRecord> records = standing == null || standing.getSessions() == null ? List.of() : standing.getSessions();
+            return new History(counted.stream().map(Incident::of).toList(), records.stream().filter(r -> r.getEndedAt() != null)
+                    .map(r -> new EndedSession(r.getName(), r.getNamespace(), Rfc3339.parse(r.getStartedAt()), Rfc3339.parse(r.getEndedAt())))
+                    .toList());
+        }
     }
 
     /**

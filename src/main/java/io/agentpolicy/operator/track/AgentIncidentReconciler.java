@@ -1,7 +1,6 @@
 package io.agentpolicy.operator.track;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 import jakarta.inject.Inject;
@@ -11,6 +10,7 @@ import io.agentpolicy.api.AgentIncidentSpec;
 import io.agentpolicy.api.AgentIncidentStatus;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.Rfc3339;
+import io.agentpolicy.engine.IncidentCheck;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.config.OperatorConfig;
@@ -35,8 +35,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 @ControllerConfiguration(name = AgentIncidentReconciler.NAME)
 public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
     public static final String NAME = "agent-incident";
-    /** Clocks of the recorder and the API server disagree a little; more than this is a date in the future. */
-    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     @Inject
     Clock clock;
@@ -61,7 +59,8 @@ public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
         AgentIncidentStatus previous = incident.getStatus() == null ? new AgentIncidentStatus() : incident.getStatus();
         AgentSession session = spec.getSession() == null ? null
                 : client.resources(AgentSession.class).inNamespace(incident.getMetadata().getNamespace()).withName(spec.getSession()).get();
-        String problem = problem(spec, Rfc3339.parse(incident.getMetadata().getCreationTimestamp()), session, now);
+        String problem = IncidentCheck.problem(spec, Rfc3339.parse(incident.getMetadata().getCreationTimestamp()),
+                session == null || session.getSpec() == null ? null : session.getSpec().getEngineer());
         String standing = StandingNames.of(spec.getEngineer());
 
         AgentIncidentStatus status = new AgentIncidentStatus();
@@ -89,25 +88,6 @@ public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
                 .withNamespace(incident.getMetadata().getNamespace()).build());
         patch.setStatus(status);
         return UpdateControl.patchStatus(patch);
-    }
-
-    /** Why the incident cannot count, naming the field; null when it counts. */
-    static String problem(AgentIncidentSpec spec, Instant recorded, AgentSession session, Instant now) {
-        Instant occurred = Rfc3339.parse(spec.getOccurredAt());
-        if (occurred == null) {
-            return "spec.occurredAt \"" + spec.getOccurredAt() + "\" is not an RFC 3339 timestamp (e.g. 2026-12-01T10:00:00Z)";
-        }
-        Instant filed = recorded == null ? now : recorded;
-        if (occurred.isAfter(filed.plus(CLOCK_SKEW))) {
-            return "spec.occurredAt " + spec.getOccurredAt() + " is after the incident was recorded (" + Rfc3339.format(filed)
-                    + "): an incident records a mistake that happened; it counts on nobody's record";
-        }
-        if (session != null && session.getSpec() != null && !spec.getEngineer().equals(session.getSpec().getEngineer())) {
-            return "spec.session " + spec.getSession() + " is a session of " + session.getSpec().getEngineer() + ", not of "
-                    + spec.getEngineer() + ": an incident about a session counts on the record of that session's engineer "
-                    + "only; it counts on nobody's record";
-        }
-        return null;
     }
 
     private String tierOf(KubernetesClient client, String namespaceName) {

@@ -9,8 +9,6 @@ import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.EngineerStanding;
 import io.agentpolicy.api.EngineerStandingStatus;
-import io.agentpolicy.api.Rfc3339;
-import io.agentpolicy.api.SessionRecord;
 import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.engine.TrackRecord;
 import io.agentpolicy.operator.support.Conditions;
@@ -38,21 +36,9 @@ public final class TrackRecords {
                 && Conditions.isTrue(incident.getStatus().getConditions(), Conditions.READY);
     }
 
-    public static TrackRecord.Incident toEngine(AgentIncident incident) {
-        return new TrackRecord.Incident(incident.getMetadata().getName(), incident.getMetadata().getNamespace(),
-                incident.getSpec().getSession(), incident.getSpec().getSeverity(), Rfc3339.parse(incident.getSpec().getOccurredAt()));
-    }
-
     /** The engineer's history: the incidents that count, and the sessions their standing records as ended. */
     public static TrackRecord.History history(Collection<AgentIncident> incidents, EngineerStandingStatus standing) {
-        List<TrackRecord.Incident> counted = incidents.stream().filter(TrackRecords::counts).map(TrackRecords::toEngine).toList();
-        List<SessionRecord> records = standing == null || standing.getSessions() == null ? List.of() : standing.getSessions();
-        return new TrackRecord.History(counted, records.stream().filter(r -> r.getEndedAt() != null).map(TrackRecords::ended).toList());
-    }
-
-    static TrackRecord.EndedSession ended(SessionRecord record) {
-        return new TrackRecord.EndedSession(record.getName(), record.getNamespace(), Rfc3339.parse(record.getStartedAt()),
-                Rfc3339.parse(record.getEndedAt()));
+        return TrackRecord.History.of(incidents.stream().filter(TrackRecords::counts).toList(), standing);
     }
 
     /** The engineer an incident or session names, as an index key (none for an object without one). */
