@@ -122,12 +122,6 @@ public final class PolicyEngine {
         return rules == null ? null : TrackRecord.evaluate(rules, level, ns.name(), history, now);
     }
 
-    /** The engineer's level from their groups under the policies governing the namespace (junior when none governs). */
-    public Seniority seniorityOf(Collection<PermissionPolicy> all, NamespaceInfo ns, Collection<String> groups, Instant now) {
-        List<PermissionPolicy> governing = forSession(all, ns);
-        return governing.isEmpty() ? Seniority.JUNIOR : merge(governing, now).seniorityOf(groups);
-    }
-
     /**
      * Validates a policy. overrideActivatedAt is when the operator first saw its emergency override (status
      * emergencyOverride.activatedAt, or now for a new one); null skips the 24-hour check.
