@@ -159,6 +159,24 @@ class IncidentEscalationTest {
     }
 
     @Test
+    void theOperatorLiftsAQuietPeriodAtItsInstantWithoutBeingTouched() {
+        String namespace = tierOne("{orQuietFor: 15s}");
+        String engineer = unique("senior") + "@example.com";
+        createSession(namespace, "work", engineer, "acceptEdits");
+        awaitSession(namespace, "work", s -> s.getStatus().getEffectiveMode() == PermissionMode.ACCEPT_EDITS);
+        Instant occurred = Instant.now().minus(Duration.ofSeconds(5)).truncatedTo(ChronoUnit.SECONDS);
+        recordIncident(namespace, "inc-8", engineer, null, "Critical", occurred);
+        awaitMap(namespace, "work", "default");
+        Instant liftsAt = occurred.plus(Duration.ofSeconds(15));
+        assertThat(Instant.now()).as("escalated before the lift").isBefore(liftsAt);
+
+        awaitMap(namespace, "work", "acceptEdits");
+        LOG.infof("quiet period: the map was re-rendered %d ms after the lift instant", Duration.between(liftsAt, Instant.now()).toMillis());
+        assertThat(Instant.now()).isAfterOrEqualTo(liftsAt);
+        awaitStanding(engineer, s -> s.getStatus().getEscalated() == null && s.getStatus().getLiftedAt() != null);
+    }
+
+    @Test
     void incidentsThatCannotCountAreRefusedOrStalledAndChangeNothing() {
         String namespace = tierOne("{cleanSessions: 5}");
         String alice = unique("alice") + "@example.com";
