@@ -186,9 +186,6 @@ final class SessionDecider {
     private static Optional<Cap> lowestCap(MergedPolicy merged, Seniority level, boolean escalatedJunior, String taskType,
             String tier) {
         List<Cap> caps = new ArrayList<>();
-        if (escalatedJunior) {
-            caps.add(new Cap(PermissionMode.PLAN, "an escalated junior is capped at plan"));
-        }
         merged.activeOverrides().forEach(o -> caps.add(new Cap(o.maxMode(), "emergency override caps at " + o.maxMode()
                 + " until " + Rfc3339.format(o.expiresAt()) + ": " + o.reason() + " (policy " + o.policy() + ")")));
         merged.taskCaps().stream().filter(t -> t.covers(taskType))
@@ -208,6 +205,9 @@ final class SessionDecider {
             } else {
                 caps.add(new Cap(s.maxMode(), clause));
             }
+        }
+        if (escalatedJunior) { // a seniority rule too: named after the others
+            caps.add(new Cap(PermissionMode.PLAN, "an escalated junior is capped at plan"));
         }
         return caps.stream().min(Comparator.comparingInt(c -> c.maxMode().rank())); // min keeps the first of equals
     }
