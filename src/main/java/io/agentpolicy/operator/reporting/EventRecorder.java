@@ -52,6 +52,10 @@ public class EventRecorder {
         ExceptionApproved(false),
         /** An eligible approver rejected the exception; the session is decided without it. */
         ExceptionRejected(true),
+        /** An engineer's incidents escalated their agents one level lower in a namespace (on the EngineerStanding). */
+        Escalated(true),
+        /** Clean sessions or a quiet period lifted an engineer's escalation in a namespace. */
+        DeEscalated(false),
         /** A generated admission policy or binding was deleted or changed by hand and has been put back. */
         AdmissionPolicyRestored(true);
 

@@ -7,16 +7,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.EngineerStanding;
 import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PodCompliance;
@@ -26,6 +29,8 @@ import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.SessionLifetime;
+import io.agentpolicy.engine.StandingNames;
+import io.agentpolicy.engine.TrackRecord;
 import io.agentpolicy.operator.cache.Bounded;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
@@ -37,6 +42,7 @@ import io.agentpolicy.operator.maps.RenderedMaps;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
 import io.agentpolicy.operator.reporting.JsonTrees;
+import io.agentpolicy.operator.track.TrackRecords;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -97,11 +103,14 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     private InformerEventSource<ConfigMap, AgentSession> configMaps;
     private InformerEventSource<Pod, AgentSession> pods;
     private InformerEventSource<AgentSessionApproval, AgentSession> approvals;
+    private InformerEventSource<AgentIncident, AgentSession> incidents;
+    private InformerEventSource<EngineerStanding, AgentSession> standings;
 
     @Override
     public List<EventSource<?, AgentSession>> prepareEventSources(EventSourceContext<AgentSession> context) {
         context.getPrimaryCache().addIndexers(Map.of(BY_POLICY, session -> session.getStatus() == null
-                || session.getStatus().getPolicies() == null ? List.of() : session.getStatus().getPolicies()));
+                || session.getStatus().getPolicies() == null ? List.of() : session.getStatus().getPolicies(),
+                TrackRecords.BY_ENGINEER, session -> TrackRecords.engineerKey(engineerOf(session))));
         // Policies and namespaces are cluster-scoped: watched whole even when sessions are watched in a few
         // namespaces only (inheriting the controller's namespaces would split them into per-namespace caches).
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, AgentSession.class)
@@ -141,7 +150,20 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .withSecondaryToPrimaryMapper(approval -> Set.of(answered(approval)))
                 .build(), context);
         approvals.addIndexers(Map.of(BY_SESSION, approval -> List.of(indexKey(answered(approval)))));
-        return List.of(policies, namespaces, configMaps, pods, approvals);
+        // An engineer's incidents (everywhere: some triggers count across namespaces) and their standing (the sessions
+        // that ended) decide every session of theirs again.
+        incidents = new InformerEventSource<>(InformerEventSourceConfiguration.from(AgentIncident.class, AgentSession.class)
+                .withName("session-incidents")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(incident -> sessionsOf(incident.getSpec() == null ? null : incident.getSpec().getEngineer(), context))
+                .build(), context);
+        incidents.addIndexers(Map.of(TrackRecords.BY_ENGINEER,
+                incident -> TrackRecords.engineerKey(incident.getSpec() == null ? null : incident.getSpec().getEngineer())));
+        standings = new InformerEventSource<>(InformerEventSourceConfiguration.from(EngineerStanding.class, AgentSession.class)
+                .withName("session-standings")
+                .withSecondaryToPrimaryMapper(standing -> sessionsOf(standing.getStatus() == null ? null : standing.getStatus().getEngineer(), context))
+                .build(), context);
+        return List.of(policies, namespaces, configMaps, pods, approvals, incidents, standings);
     }
 
     @Override
@@ -164,7 +186,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             status = SessionStatusCalculator.frozen(session, previous, invalid, now);
         } else {
             List<AgentSessionApproval> answers = approvals.byIndex(BY_SESSION, indexKey(ResourceID.fromResource(session)));
-            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session, answers, now),
+            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session, answers, history(session, context), now),
                     Rfc3339.parse(session.getMetadata().getCreationTimestamp()), now);
             RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
             ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
@@ -190,6 +212,31 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             return control;
         }
         return updateStatus(session, previous, status);
+    }
+
+    /**
+     * The engineer's track record: their incidents and the sessions their standing records as ended. The standing is
+     * created on first sight of the engineer (an empty one; the standing controller fills it in).
+     */
+    private TrackRecord.History history(AgentSession session, Context<AgentSession> context) {
+        String engineer = engineerOf(session);
+        if (engineer == null) {
+            return TrackRecord.History.NONE;
+        }
+        Optional<EngineerStanding> standing = standings.get(new ResourceID(StandingNames.of(engineer)));
+        if (standing.isEmpty()) {
+            TrackRecords.ensureStanding(context.getClient(), engineer);
+        }
+        return TrackRecords.history(incidents.byIndex(TrackRecords.BY_ENGINEER, engineer),
+                standing.map(EngineerStanding::getStatus).orElse(null));
+    }
+
+    private static String engineerOf(AgentSession session) {
+        return session.getSpec() == null ? null : session.getSpec().getEngineer();
+    }
+
+    private static Set<ResourceID> sessionsOf(String engineer, EventSourceContext<AgentSession> context) {
+        return engineer == null ? Set.of() : idsOf(context.getPrimaryCache().byIndex(TrackRecords.BY_ENGINEER, engineer).stream());
     }
 
     private List<String> invalidGoverning(List<PermissionPolicy> all, Namespace namespace, AgentSessionStatus previous) {

@@ -34,6 +34,7 @@ public final class SessionStatusCalculator {
         status.setEffectiveMode(decision.effectiveMode());
         status.setTier(decision.tier());
         status.setSeniority(decision.seniority());
+        status.setEscalatedFrom(decision.escalation() == null ? null : decision.escalation().seniority());
         status.setPolicies(decision.policies());
         status.setReason(decision.reason());
         status.setException(exceptionStatus(decision.exception()));
@@ -80,6 +81,7 @@ public final class SessionStatusCalculator {
         status.setEffectiveMode(previous.getEffectiveMode());
         status.setTier(previous.getTier());
         status.setSeniority(previous.getSeniority());
+        status.setEscalatedFrom(previous.getEscalatedFrom());
         status.setPolicies(previous.getPolicies());
         status.setException(previous.getException());
         status.setConfigMap(previous.getConfigMap());
