@@ -1,0 +1,96 @@
+package io.agentpolicy.operator;
+
+import static io.agentpolicy.testing.MetricsScraper.key;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import io.agentpolicy.api.AgentSession;
+import io.agentpolicy.testing.ExampleSessions;
+import io.agentpolicy.testing.ExamplesRun;
+import io.agentpolicy.testing.Kubectl;
+import io.agentpolicy.testing.MetricsScraper;
+import io.agentpolicy.testing.OperatorTestResource;
+import io.agentpolicy.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The metrics a platform team reviews (shared/docs/api.md, "Reports and metrics"), scraped from /q/metrics while the
+ * examples run: decisions by phase, mode and tier; sessions now by phase, mode and tier; the example exception
+ * requested, approved and timed; a drift edit detected and corrected; non-compliant pods.
+ */
+@QuarkusTest
+@QuarkusTestResource(OperatorTestResource.class)
+class MetricsTest {
+    static final Duration WITHIN = Duration.ofSeconds(30);
+    static final Map<String, String> TIERS = Map.of("payments", "1", "orders", "2", "analytics", "3", "sandbox", "4");
+    static final KubernetesClient client = TestCluster.get().admin();
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    @AfterAll
+    static void removeTheExampleSessions() {
+        // Other tests apply the example sessions and expect to see them decided (and audited) then.
+        ExamplesRun.removeSessions(client);
+    }
+
+    @Test
+    void theExamplesShowInEverySeries() {
+        ExamplesRun.removeSessions(client);
+        Map<String, Double> before = MetricsScraper.series(metrics);
+        ExamplesRun.applyPoliciesThenSessions(client);
+        ExamplesRun.approveTheExampleException(client);
+
+        // A break-glass edit of a session map: detected, and restored under Enforce.
+        Kubectl.Result edit = Kubectl.run(null, "-n", "payments", "patch", "configmap", "agent-session-mid-review", "--type=merge",
+                "-p", "{\"data\":{\"managed-settings.json\":\"{}\"}}");
+        assertThat(edit.succeeded()).as(edit.stderr()).isTrue();
+        String corrected = key("agentpolicy_drift_corrected_total", "tier", "1");
+        await().atMost(WITHIN).until(() -> MetricsScraper.series(metrics).getOrDefault(corrected, 0.0) > before.getOrDefault(corrected, 0.0));
+
+        Map<String, Double> after = MetricsScraper.series(metrics);
+        Map<String, Double> expectedDecisions = new HashMap<>();
+        Map<String, Double> expectedSessions = new HashMap<>();
+        ExampleSessions.OUTCOMES.forEach((id, outcome) -> {
+            String tier = TIERS.get(id.split("/")[0]);
+            String[] phaseAndMode = outcome.split(":");
+            expectedDecisions.merge(key("agentpolicy_decisions_total", "phase", phaseAndMode[0], "mode", phaseAndMode[1], "tier", tier), 1.0, Double::sum);
+            expectedSessions.merge(key("agentpolicy_sessions", "phase", phaseAndMode[0], "mode", phaseAndMode[1], "tier", tier), 1.0, Double::sum);
+        });
+        // The example exception: waits for approval (decided once per missing approval), then runs as bypassPermissions.
+        expectedDecisions.merge(key("agentpolicy_decisions_total", "phase", "Admitted", "mode", "bypassPermissions", "tier", "1"), 1.0, Double::sum);
+        expectedSessions.merge(key("agentpolicy_sessions", "phase", "Admitted", "mode", "bypassPermissions", "tier", "1"), 1.0, Double::sum);
+        expectedDecisions.put(key("agentpolicy_decisions_total", "phase", "PendingApproval", "mode", "none", "tier", "1"), 2.0);
+
+        expectedDecisions.forEach((series, count) -> assertThat(after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0))
+                .as(series).isEqualTo(count));
+        assertThat(after).as("sessions there are now").containsAllEntriesOf(expectedSessions);
+        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "requested", "tier", "1"))).isEqualTo(1);
+        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "approved", "tier", "1"))).isEqualTo(1);
+        assertThat(delta(before, after, key("agentpolicy_exception_approval_seconds_count", "tier", "1"))).isEqualTo(1);
+        // Approved within seconds of the session's creation: in the first bucket (1 minute).
+        assertThat(delta(before, after, key("agentpolicy_exception_approval_seconds_bucket", "le", "60.0", "tier", "1"))).isEqualTo(1);
+        assertThat(delta(before, after, key("agentpolicy_drift_detected_total", "tier", "1"))).isEqualTo(1);
+        assertThat(delta(before, after, key("agentpolicy_drift_corrected_total", "tier", "1"))).isEqualTo(1);
+        // The example agent pod mounts its session's map: compliant.
+        assertThat(after).containsEntry(key("agentpolicy_pods_noncompliant", "tier", "1"), 0.0);
+        assertThat(client.resources(AgentSession.class).inNamespace("payments").withName("mid-review").get().getStatus().getPods()
+                .getCompliant()).isEqualTo(1);
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        assertThat(after).as("scraped series").containsKey(series);
+        return after.get(series) - before.getOrDefault(series, 0.0);
+    }
+}
