@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.ExamplesRun;
-import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.MetricsScraper;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;
@@ -53,9 +52,7 @@ class MetricsTest {
         ExamplesRun.approveTheExampleException(client);
 
         // A break-glass edit of a session map: detected, and restored under Enforce.
-        Kubectl.Result edit = Kubectl.run(null, "-n", "payments", "patch", "configmap", "agent-session-mid-review", "--type=merge",
-                "-p", "{\"data\":{\"managed-settings.json\":\"{}\"}}");
-        assertThat(edit.succeeded()).as(edit.stderr()).isTrue();
+        ExamplesRun.editTheReviewSessionMap(client);
         String corrected = key("agentpolicy_drift_corrected_total", "tier", "1");
         await().atMost(WITHIN).until(() -> MetricsScraper.series(metrics).getOrDefault(corrected, 0.0) > before.getOrDefault(corrected, 0.0));
 

@@ -63,6 +63,16 @@ public final class ExamplesRun {
         await().atMost(WITHIN).until(() -> outcomeOf(session(client, EXCEPTION_SESSION)).equals("Admitted:bypassPermissions"));
     }
 
+    /** A break-glass edit of the mid-review session's map (payments, tier 1); waits until Enforce has put it back. */
+    public static void editTheReviewSessionMap(KubernetesClient client) {
+        String map = "agent-session-mid-review";
+        String rendered = Resources.settingsOf(Resources.configMap(client, "payments", map));
+        Kubectl.Result edit = Kubectl.run(null, "-n", "payments", "patch", "configmap", map, "--type=merge",
+                "-p", "{\"data\":{\"managed-settings.json\":\"{}\"}}");
+        assertThat(edit.succeeded()).as(edit.stderr()).isTrue();
+        await().atMost(WITHIN).until(() -> rendered.equals(Resources.settingsOf(Resources.configMap(client, "payments", map))));
+    }
+
     /**
      * Deletes the example sessions, the exception's approvals (an approval names a session and its generation: left
      * behind, it would approve a new session of the same name at once) and the agent pod, and waits until they are gone.

@@ -86,6 +86,9 @@ public class NamespaceReportReconciler implements Reconciler<Namespace> {
             return UpdateControl.noUpdate();
         }
         writer.crdInstalled(reportCrd.get(new ResourceID(ReportWriter.CRD_NAME)).isPresent());
+        if (!writer.active()) {
+            return UpdateControl.noUpdate();
+        }
         List<PermissionPolicy> governing = engine.forBaseline(policies.list(p -> true).toList(), Namespaces.info(namespace));
         boolean decided = inNamespace.stream().anyMatch(s -> s.getStatus() != null && s.getStatus().getPhase() != null);
         if (governing.isEmpty() && !decided) {
