@@ -1,6 +1,10 @@
 package io.agentpolicy.operator;
 
 import static io.agentpolicy.testing.MetricsScraper.key;
+import static io.agentpolicy.testing.Resources.applyPolicy;
+import static io.agentpolicy.testing.Resources.configMap;
+import static io.agentpolicy.testing.Resources.createNamespace;
+import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.ExamplesRun;
+import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.MetricsScraper;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;
@@ -84,6 +89,45 @@ class MetricsTest {
         assertThat(after).containsEntry(key("agentpolicy_pods_noncompliant", "tier", "1"), 0.0);
         assertThat(client.resources(AgentSession.class).inNamespace("payments").withName("mid-review").get().getStatus().getPods()
                 .getCompliant()).isEqualTo(1);
+    }
+
+    @Test
+    void aPodAdmittedBeforeItsSessionWasDowngradedCountsAsNonCompliant() {
+        String tier = unique("pods");
+        String policy = unique("pods");
+        applyPolicy(client, policy, "tiers: [" + tier + "]\nmodes: {default: plan, allowed: [plan, default], onViolation: Downgrade}");
+        String namespace = createNamespace(client, unique("pods"), "agentpolicy.io/tier", tier).getMetadata().getName();
+        Kubectl.Result session = Kubectl.apply("""
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentSession
+                metadata: {name: worker, namespace: %s}
+                spec: {engineer: admin@example.com, requestedMode: default}
+                """.formatted(namespace), null);
+        assertThat(session.succeeded()).as(session.stderr()).isTrue();
+        await().atMost(WITHIN).until(() -> configMap(client, namespace, "agent-session-worker") != null);
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: worker-agent, namespace: %s, labels: {agentpolicy.io/session: worker}}
+                spec:
+                  containers:
+                    - {name: claude, image: example.com/claude-code:1, command: [claude, --permission-mode, default]}
+                """.formatted(namespace);
+        // The API server applies the regenerated admission policies a moment after they are stored: a dry run shows the mount.
+        await().atMost(WITHIN).until(() -> Kubectl.run(pod, "apply", "--dry-run=server", "-o",
+                "jsonpath={.spec.containers[0].volumeMounts}", "-f", "-").stdout().contains("agentpolicy-managed-settings"));
+        Kubectl.Result created = Kubectl.apply(pod, null);
+        assertThat(created.succeeded()).as(created.stderr()).isTrue();
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(MetricsScraper.series(metrics))
+                .containsEntry(key("agentpolicy_pods_noncompliant", "tier", tier), 0.0)
+                .containsEntry(key("agentpolicy_sessions", "phase", "Admitted", "mode", "default", "tier", tier), 1.0));
+
+        // The tier narrows to plan: the session is downgraded, and its running pod now starts Claude Code above it.
+        applyPolicy(client, policy, "tiers: [" + tier + "]\nmodes: {default: plan, allowed: [plan], onViolation: Downgrade}");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(MetricsScraper.series(metrics))
+                .containsEntry(key("agentpolicy_pods_noncompliant", "tier", tier), 1.0)
+                .containsEntry(key("agentpolicy_sessions", "phase", "Downgraded", "mode", "plan", "tier", tier), 1.0)
+                .containsEntry(key("agentpolicy_sessions", "phase", "Admitted", "mode", "default", "tier", tier), 0.0));
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {

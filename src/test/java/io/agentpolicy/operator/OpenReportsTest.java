@@ -7,14 +7,10 @@ import static io.agentpolicy.testing.Resources.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,11 +26,11 @@ import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.ExamplesRun;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.MetricsScraper;
+import io.agentpolicy.testing.OpenReportsCrd;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -63,13 +59,13 @@ class OpenReportsTest {
     static void removeTheExampleSessionsAndTheCrd() {
         ExamplesRun.removeSessions(client);
         // Other test classes run without Reports, as a cluster without OpenReports does.
-        removeCrd();
+        OpenReportsCrd.remove();
     }
 
     @Test
     @Order(1)
     void withoutTheCrdReportsAreOffAndSessionsAreStillDecided() {
-        removeCrd();
+        OpenReportsCrd.remove();
         await().atMost(WITHIN).until(() -> reportsActive() == 0.0);
         String tier = unique("noreports");
         applyPolicy(client, unique("noreports"), "tiers: [" + tier + "]\nmodes: {default: plan}");
@@ -82,7 +78,7 @@ class OpenReportsTest {
     @Test
     @Order(2)
     void theExamplesGiveEveryGovernedNamespaceAReportThatFollowsItsSessions() {
-        installCrd();
+        OpenReportsCrd.install();
         await().atMost(WITHIN).until(() -> reportsActive() == 1.0);
         ExamplesRun.removeSessions(client);
         ExamplesRun.applyPoliciesThenSessions(client);
@@ -122,7 +118,7 @@ class OpenReportsTest {
     @Test
     @Order(3)
     void nothingIsWrittenWhileNothingChanges() {
-        installCrd();
+        OpenReportsCrd.install();
         String tier = unique("idle");
         applyPolicy(client, unique("idle"), "tiers: [" + tier + "]\nmodes: {default: plan}");
         String namespace = createNamespace(client, unique("idle"), TIER_LABEL, tier).getMetadata().getName();
@@ -143,7 +139,7 @@ class OpenReportsTest {
     @Test
     @Order(4)
     void aDriftEditAddsAFailThatClearsWhenTheMapIsRestored() {
-        installCrd();
+        OpenReportsCrd.install();
         String tier = unique("drift-report");
         String policy = unique("drift-report");
         String spec = "tiers: [" + tier + "]\nmodes: {default: plan, allowed: [plan, default], disableBypassPermissions: true, disableAuto: true}";
@@ -203,32 +199,5 @@ class OpenReportsTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> results(GenericKubernetesResource report) {
         return report == null ? List.of() : (List<Map<String, Object>>) report.getAdditionalProperties().getOrDefault("results", List.of());
-    }
-
-    /** The OpenReports project's own CRD, from its Go module at the version hack/openreports-crd.sh pins. */
-    static void installCrd() {
-        if (client.resources(CustomResourceDefinition.class).withName(ReportWriter.CRD_NAME).get() == null) {
-            TestCluster.get().installCrds(crdFile());
-        }
-    }
-
-    static void removeCrd() {
-        client.resources(CustomResourceDefinition.class).withName(ReportWriter.CRD_NAME).delete();
-        client.resources(CustomResourceDefinition.class).withName(ReportWriter.CRD_NAME).waitUntilCondition(crd -> crd == null,
-                60, TimeUnit.SECONDS);
-    }
-
-    private static Path crdFile() {
-        try {
-            Process process = new ProcessBuilder("hack/openreports-crd.sh").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String path = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertThat(process.waitFor()).as("hack/openreports-crd.sh").isZero();
-            return Path.of(path);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -99,13 +99,20 @@ public class AuditTrail {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("state", exception.state().value());
             details.put("reason", session.getSpec().getException() == null ? null : session.getSpec().getException().getReason());
-            details.put("approvals", exception.approvals().stream().map(a -> Map.of("approver", a.approver(),
-                    "groups", a.groups(), "at", Rfc3339.format(a.at()))).toList());
+            details.put("approvals", exception.approvals().stream().map(AuditTrail::approval).toList());
             details.put("missing", exception.missing());
             details.put("expires_at", exception.expiresAt() == null ? null : Rfc3339.format(exception.expiresAt()));
             line.put("exception", details);
         }
         return line;
+    }
+
+    private static Map<String, Object> approval(ExceptionOutcome.CountedAnswer answer) {
+        Map<String, Object> approval = new LinkedHashMap<>();
+        approval.put("approver", answer.approver());
+        approval.put("groups", answer.groups());
+        approval.put("at", Rfc3339.format(answer.at()));
+        return approval;
     }
 
     /** What the decision did to the session, as the seed's "action". */

@@ -53,6 +53,8 @@ class AuditTrailTest {
         assertThat(line.get("tier").asText()).isEqualTo("1");
         assertThat(line.get("exception").get("state").asText()).isEqualTo("Approved");
         assertThat(line.get("exception").get("expires_at").asText()).isEqualTo("2026-12-04T18:20:00Z");
+        assertThat(line.get("exception").get("approvals").get(0).toString())
+                .isEqualTo("{\"approver\":\"carol@example.com\",\"groups\":[\"cto\"],\"at\":\"2026-12-04T10:05:00Z\"}");
     }
 
     @Test
