@@ -8,16 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.operator.reports.NamespaceReport;
@@ -46,6 +49,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(OperatorTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenReportsTest {
+    private static final Logger LOG = Logger.getLogger(OpenReportsTest.class);
     static final Duration WITHIN = Duration.ofSeconds(30);
     static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("openreports.io")
             .withVersion("v1alpha1").withKind("Report").withPlural("reports").withNamespaced(true).build();
@@ -169,6 +173,37 @@ class OpenReportsTest {
                 .extracting(r -> r.get("rule") + "=" + r.get("result"))
                 .containsExactly("agent-managed-settings=pass"));
         assertThat(((Number) report(namespace).get("summary", "fail")).intValue()).isZero();
+    }
+
+    /**
+     * 1,000 sessions in one namespace, half of them downgraded: the Report keeps 100 results, the warnings first, and
+     * counts all of them. Takes about a minute of CPU on two cores, so it runs only with -Dreports.scale=true.
+     */
+    @Test
+    @Order(5)
+    @EnabledIfSystemProperty(named = "reports.scale", matches = "true")
+    void aThousandSessionsInOneNamespaceKeepTheReportBounded() throws Exception {
+        OpenReportsCrd.install();
+        String tier = unique("crowded");
+        applyPolicy(client, unique("crowded"), "tiers: [" + tier + "]\nmodes: {default: plan, allowed: [plan, default, acceptEdits], onViolation: Downgrade}"
+                + "\nseniority: {junior: {maxMode: plan}}");
+        String namespace = createNamespace(client, unique("crowded"), TIER_LABEL, tier).getMetadata().getName();
+        long started = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            createSession(namespace, String.format("session-%04d", i), i % 2 == 0 ? "plan" : "acceptEdits");
+        }
+        await().atMost(Duration.ofMinutes(5)).until(() -> {
+            GenericKubernetesResource report = report(namespace);
+            return report != null && ((Number) report.get("summary", "warn")).intValue() == 500
+                    && ((Number) report.get("summary", "pass")).intValue() == 501;
+        });
+        GenericKubernetesResource report = report(namespace);
+        int bytes = client.getKubernetesSerialization().asJson(report).getBytes(StandardCharsets.UTF_8).length;
+        LOG.infof("Report of 1,000 sessions (501 pass, 500 warn, %d results kept): %,d bytes as stored, %d s after the first create",
+                results(report).size(), bytes, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        assertThat(results(report)).hasSize(NamespaceReport.MAX_RESULTS).allMatch(r -> "warn".equals(r.get("result")));
+        assertThat(bytes).isLessThan(512 * 1024);
+        client.resources(AgentSession.class).inNamespace(namespace).delete();
     }
 
     private void createSession(String namespace, String name, String mode) {
