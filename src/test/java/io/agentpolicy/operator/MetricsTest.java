@@ -92,6 +92,41 @@ class MetricsTest {
     }
 
     @Test
+    void aRejectedExceptionIsCountedAndTheSessionDecidedWithoutIt() {
+        ExamplesRun.applyPolicies(client);
+        Map<String, Double> before = MetricsScraper.series(metrics);
+        Kubectl.Result session = Kubectl.apply("""
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentSession
+                metadata: {name: rejected-bypass, namespace: payments}
+                spec:
+                  engineer: sam@example.com
+                  groups: [eng-senior]
+                  requestedMode: bypassPermissions
+                  exception: {reason: "wants to skip the review"}
+                """, null);
+        assertThat(session.succeeded()).as(session.stderr()).isTrue();
+        await().atMost(WITHIN).until(() -> "PendingApproval:null".equals(ExamplesRun.outcomeOf(ExamplesRun.session(client, "payments/rejected-bypass"))));
+        String rejection = """
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentSessionApproval
+                metadata: {name: rejected-bypass-carol, namespace: payments, labels: {approver: carol}}
+                spec: {session: rejected-bypass, sessionGeneration: 1, approver: carol@example.com, groups: [cto], decision: Reject}
+                """;
+        // The API server enforces the generated approval policy a moment after it is stored.
+        await().atMost(WITHIN).until(() -> Kubectl.apply(rejection, "carol@example.com", "cto").succeeded());
+        await().atMost(WITHIN).until(() -> ExamplesRun.outcomeOf(ExamplesRun.session(client, "payments/rejected-bypass")).startsWith("Denied"));
+
+        Map<String, Double> after = MetricsScraper.series(metrics);
+        client.resources(AgentSession.class).inNamespace("payments").withName("rejected-bypass").delete();
+        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "requested", "tier", "1"))).isEqualTo(1);
+        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "rejected", "tier", "1"))).isEqualTo(1);
+        assertThat(delta(before, after, key("agentpolicy_decisions_total", "phase", "Denied", "mode", "none", "tier", "1"))).isEqualTo(1);
+        assertThat(after.getOrDefault(key("agentpolicy_exception_approval_seconds_count", "tier", "1"), 0.0))
+                .as("a rejection is not an approval").isEqualTo(before.getOrDefault(key("agentpolicy_exception_approval_seconds_count", "tier", "1"), 0.0));
+    }
+
+    @Test
     void aPodAdmittedBeforeItsSessionWasDowngradedCountsAsNonCompliant() {
         String tier = unique("pods");
         String policy = unique("pods");

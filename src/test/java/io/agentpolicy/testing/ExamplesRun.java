@@ -27,11 +27,7 @@ public final class ExamplesRun {
 
     /** Namespaces and policies, then (once every baseline map is there) the sessions, then the agent pod. */
     public static void applyPoliciesThenSessions(KubernetesClient client) {
-        apply(null, "-f", EXAMPLES.resolve("namespaces.yaml").toString(), "-f", EXAMPLES.resolve("policies").toString(),
-                "-f", EXAMPLES.resolve("rbac").toString());
-        for (String namespace : List.of("payments", "orders", "analytics", "sandbox")) {
-            await().atMost(WITHIN).until(() -> Resources.configMap(client, namespace, "agent-managed-settings") != null);
-        }
+        applyPolicies(client);
         apply(null, "-f", EXAMPLES.resolve("sessions").toString());
         ExampleSessions.OUTCOMES.forEach((id, outcome) -> await().atMost(WITHIN).untilAsserted(() -> assertThat(outcomeOf(session(client, id)))
                 .as(id).isEqualTo(outcome)));
@@ -46,10 +42,18 @@ public final class ExamplesRun {
         });
     }
 
+    /** The example namespaces, policies and RBAC (sessions and approvers); waits until every baseline map is there. */
+    public static void applyPolicies(KubernetesClient client) {
+        apply(null, "-f", EXAMPLES.resolve("namespaces.yaml").toString(), "-f", EXAMPLES.resolve("policies").toString(),
+                "-f", EXAMPLES.resolve("rbac").toString(), "-f", EXAMPLES.resolve("exceptions/approvers.yaml").toString());
+        for (String namespace : List.of("payments", "orders", "analytics", "sandbox")) {
+            await().atMost(WITHIN).until(() -> Resources.configMap(client, namespace, "agent-managed-settings") != null);
+        }
+    }
+
     /** The example exception: the session waits for the CTO, then for a code owner, then runs as bypassPermissions. */
     public static void approveTheExampleException(KubernetesClient client) {
-        apply(null, "-f", EXAMPLES.resolve("exceptions/approvers.yaml").toString(), "-f",
-                EXAMPLES.resolve("exceptions/senior-bypass-payments.yaml").toString());
+        apply(null, "-f", EXAMPLES.resolve("exceptions/senior-bypass-payments.yaml").toString());
         await().atMost(WITHIN).until(() -> outcomeOf(session(client, EXCEPTION_SESSION)).equals("PendingApproval:null"));
         String approvals = EXAMPLES.resolve("exceptions/approvals.yaml").toString();
         // The API server enforces the generated approval policy a moment after it is stored.
