@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -85,6 +86,12 @@ final class ClaudeCode {
 
     /** Runs {@code claude -p} in a fresh HOME and working directory prepared by the caller. */
     Run run(String managedSettings, ScriptedModel model, Path scratch, List<String> flags) throws IOException, InterruptedException {
+        return run(managedSettings, model, scratch, flags, Map.of());
+    }
+
+    /** The same, with environment variables the user set (e.g. to try to turn managed settings off). */
+    Run run(String managedSettings, ScriptedModel model, Path scratch, List<String> flags, Map<String, String> userEnvironment)
+            throws IOException, InterruptedException {
         Path home = Files.createDirectories(scratch.resolve("home"));
         Path work = Files.createDirectories(scratch.resolve("work"));
         Path map = Files.createDirectories(scratch.resolve("map"));
@@ -100,7 +107,7 @@ final class ClaudeCode {
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
                 .redirectOutput(scratch.resolve("stdout").toFile()).redirectError(scratch.resolve("stderr").toFile());
         builder.environment().clear();
-        builder.environment().putAll(java.util.Map.of(
+        builder.environment().putAll(Map.of(
                 "PATH", System.getenv("PATH"),
                 "HOME", home.toString(),
                 "IS_SANDBOX", "1", // we run as root: without it the client refuses --dangerously-skip-permissions
@@ -108,6 +115,7 @@ final class ClaudeCode {
                 "ANTHROPIC_API_KEY", "dummy",
                 "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1",
                 "DISABLE_AUTOUPDATER", "1"));
+        builder.environment().putAll(userEnvironment);
         Process process = builder.start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -30,6 +30,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.testing.AdjustableClock;
 import io.agentpolicy.testing.ArgoCdHealth;
 import io.agentpolicy.testing.ExampleSessions;
+import io.agentpolicy.testing.ExamplesRun;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;
@@ -287,12 +288,10 @@ class ExamplesTest {
     }
 
     private static AgentSession session(String id) {
-        String[] parts = id.split("/");
-        return client.resources(AgentSession.class).inNamespace(parts[0]).withName(parts[1]).get();
+        return ExamplesRun.session(client, id);
     }
 
     private static String outcomeOf(AgentSession session) {
-        return session == null || session.getStatus() == null || session.getStatus().getPhase() == null ? "-"
-                : session.getStatus().getPhase().value() + ":" + session.getStatus().getEffectiveMode();
+        return ExamplesRun.outcomeOf(session);
     }
 }

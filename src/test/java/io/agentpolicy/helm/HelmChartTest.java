@@ -29,6 +29,7 @@ import io.agentpolicy.operator.admission.AdmissionPolicies;
 import io.agentpolicy.testing.Helm;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -148,8 +149,9 @@ class HelmChartTest {
     }
 
     @Test
-    void nonDefaultValuesReachTheRenderedObjects() {
+    void nonDefaultValuesReachTheRenderedObjects() throws IOException {
         List<HasMetadata> objects = render("ops", "platform", "-f", NON_DEFAULT.toString());
+        String dashboardJson = Files.readString(Helm.CHART.resolve("files/dashboard.json")).stripTrailing();
         Deployment deployment = only(objects, Deployment.class);
         assertThat(clusterRole(objects, "platform-incident-recorder").getRules()).extracting(PolicyRule::getResources)
                 .containsExactly(List.of("agentincidents"));
@@ -176,13 +178,23 @@ class HelmChartTest {
                 .containsEntry("AGENTPOLICY_CONFIG_MAP_NAME", "claude-managed-settings")
                 .containsEntry("AGENTPOLICY_SESSION_NAMESPACES", "payments,orders")
                 .containsEntry("AGENTPOLICY_MAX_SESSION_DURATION", "12h")
+                .containsEntry("AGENTPOLICY_REPORTS_ENABLED", "false")
                 .containsEntry("AGENTPOLICY_LEADER_ELECTION_LEASE_NAME", "agent-policy-leader")
                 .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
                 .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
                 .containsEntry("QUARKUS_OPERATOR_SDK_CONCURRENT_RECONCILIATION_THREADS", "8");
         assertThat(only(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
         assertThat(only(objects, Role.class).getRules()).anySatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("agent-policy-leader"));
-        assertThat(kinds(objects)).contains("ServiceMonitor", "NetworkPolicy", "PodDisruptionBudget");
+        assertThat(kinds(objects)).contains("ServiceMonitor", "NetworkPolicy", "PodDisruptionBudget", "PrometheusRule");
+        assertThat(byKind(objects).get("PrometheusRule").getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(objects).filteredOn(o -> o instanceof ConfigMap).singleElement().satisfies(dashboard -> {
+            assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1").containsEntry("team", "platform");
+            assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Platform");
+            assertThat(((ConfigMap) dashboard).getData().get("agent-policy-operator.json"))
+                    .isEqualTo(dashboardJson);
+        });
+        assertThat(objects).filteredOn(ClusterRole.class::isInstance).map(role -> ((ClusterRole) role).getRules()).isNotEmpty()
+                .allSatisfy(rules -> assertThat(rules).noneMatch(rule -> rule.getApiGroups().contains("openreports.io")));
         ValidatingAdmissionPolicy guard = only(objects, ValidatingAdmissionPolicy.class);
         assertThat(guard.getSpec().getMatchConditions()).singleElement().satisfies(condition -> assertThat(condition.getExpression())
                 .isEqualTo("request.userInfo.username == \"system:serviceaccount:platform:policy-operator\""));
@@ -226,11 +238,12 @@ class HelmChartTest {
 
     @Test
     void installsWithNonDefaultValues() {
-        TestCluster.get().installCrds(Path.of("src/test/resources/third-party-crds/prometheus-servicemonitor-crd.yaml"));
+        TestCluster.get().installCrds(Path.of("src/test/resources/third-party-crds/prometheus-servicemonitor-crd.yaml"),
+                Path.of("src/test/resources/third-party-crds/prometheus-prometheusrule-crd.yaml"));
         String release = unique("custom");
         Helm.install(release, release, "-f", NON_DEFAULT.toString());
         List<HasMetadata> installed = assertEveryObjectExists(release, release);
-        assertThat(kinds(installed)).contains("ServiceMonitor", "NetworkPolicy", "PodDisruptionBudget");
+        assertThat(kinds(installed)).contains("ServiceMonitor", "NetworkPolicy", "PodDisruptionBudget", "PrometheusRule");
     }
 
     /** Every object of the release's manifest is in the API server, as helm sent it. */

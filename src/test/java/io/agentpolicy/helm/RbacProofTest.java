@@ -38,9 +38,11 @@ import io.agentpolicy.api.NamespaceStanding;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.admission.AdmissionPolicies;
+import io.agentpolicy.operator.openreports.ReportWriter;
 import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.Kubectl;
+import io.agentpolicy.testing.OpenReportsCrd;
 import io.agentpolicy.testing.Resources;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -111,6 +113,7 @@ class RbacProofTest {
     @Test
     void theExamplesRunEndToEndWithOnlyTheChartsPermissions() throws IOException {
         String suffix = unique("rbac");
+        OpenReportsCrd.install(); // so that Reports are written too, with the chart's rules for them
         Map<String, String> namespaces = applyExamplesRenamed(suffix);
 
         for (String tier : List.of("1", "2", "3", "4")) {
@@ -135,6 +138,9 @@ class RbacProofTest {
         await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.resources(AgentSession.class).inNamespace(payments).withName("mid-review").get()
                 .getStatus().getPods().getCompliant()).isEqualTo(1));
         assertThat(admin.v1().events().inNamespace(payments).list().getItems()).extracting("reason").contains("Admitted");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.genericKubernetesResources("openreports.io/v1alpha1", "Report")
+                .inNamespace(payments).withName(ReportWriter.REPORT_NAME).get()).as("payments' Report").isNotNull()
+                .satisfies(report -> assertThat(report.get("summary", "pass").toString()).isNotEqualTo("0")));
 
         assertThat(admin.resources(ValidatingAdmissionPolicy.class).withLabel(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE)
                 .list().getItems()).extracting(p -> p.getMetadata().getName()).containsAll(AdmissionPolicies.allNames());

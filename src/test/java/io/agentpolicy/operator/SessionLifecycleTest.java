@@ -113,8 +113,9 @@ class SessionLifecycleTest {
         assertThat(audit.get("repository").asText()).isEqualTo("reporting-warehouse");
         assertThat(audit.get("engineer").asText()).isEqualTo("sam@example.com");
         assertThat(audit.get("seniority").asText()).isEqualTo("senior");
-        assertThat(audit.get("requestedMode").asText()).isEqualTo("acceptEdits");
-        assertThat(audit.get("effectiveMode").asText()).isEqualTo("plan");
+        assertThat(audit.get("requested_mode").asText()).isEqualTo("acceptEdits");
+        assertThat(audit.get("effective_mode").asText()).isEqualTo("plan");
+        assertThat(audit.get("action").asText()).isEqualTo("downgraded");
         assertThat(audit.get("phase").asText()).isEqualTo("Downgraded");
         assertThat(audit.get("reason").asText()).isEqualTo(migration.getStatus().getReason());
         assertThat(audit.get("policies")).extracting(JsonNode::asText).containsExactly("org-baseline", "tier-3-internal");

@@ -52,7 +52,7 @@ public final class Kubectl {
     }
 
     /** Runs a command to its end (at most two minutes), feeding stdin (may be null), with extra environment. */
-    static Result execute(List<String> command, String stdin, Map<String, String> environment) {
+    public static Result execute(List<String> command, String stdin, Map<String, String> environment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);

@@ -78,7 +78,7 @@ public final class LeanCaches {
                 crd.setSpec(null);
                 crd.setStatus(null);
                 crd.getMetadata().setManagedFields(null);
-                crd.getMetadata().setAnnotations(null);
+                crd.getMetadata().setAnnotations(Map.of()); // JOSDK reads them on every event of a secondary informer
                 return crd;
             });
         }

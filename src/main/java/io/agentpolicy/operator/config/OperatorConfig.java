@@ -48,6 +48,15 @@ public interface OperatorConfig {
     @WithDefault("168h")
     Duration maxSessionDuration();
 
+    /** OpenReports output. */
+    Reports reports();
+
+    interface Reports {
+        /** Write a Report per governed namespace while the OpenReports CRD is installed. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     /** Leader election between replicas. */
     LeaderElection leaderElection();
 

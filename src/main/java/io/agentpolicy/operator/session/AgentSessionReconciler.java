@@ -269,7 +269,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 default -> null;
             };
             if (state != before && state != null) {
-                audit.exceptionChanged(session, decision.exception());
+                audit.exceptionChanged(session, decision);
             }
             if (exceptionEvent != null) {
                 events.record(session, exceptionEvent, next.getReason());
