@@ -101,7 +101,7 @@ network_flags() {
     echo --bind-address 0.0.0.0 --advertise-address "$(ip -4 route get 1.1.1.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')" \
       --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
       --kubelet-client-certificate "$STATE/pki/apiserver-kubelet-client.crt" \
-      --kubelet-client-key "$STATE/pki/apiserver-kubelet-client.key"
+      --kubelet-client-key "$STATE/pki/apiserver-kubelet-client.key" --kubelet-preferred-address-types InternalIP
   else
     echo --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --authorization-mode RBAC \
       --disable-admission-plugins ServiceAccount
