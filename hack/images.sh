@@ -12,7 +12,7 @@
 # (default ~/.kubeapitest/images), never in the repository. The jlink runtime is cached there and made once per
 # JDK version and module list.
 #
-# Usage: hack/images.sh operator|agent
+# Usage: hack/images.sh operator|agent   (exit 3: the agent's Claude Code cannot be installed, npm is unreachable)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -96,9 +96,11 @@ operator() {
 
 agent() {
   local claude version stage name archive
-  claude="$(readlink -f "$("$HERE/claude-code.sh")")"
+  claude="$("$HERE/claude-code.sh")" # exit 3: npm cannot reach the registry, passed on to the caller
+  claude="$(readlink -f "$claude")"
   version="$("$claude" --version | cut -d' ' -f1)"
-  [[ -x /bin/busybox ]] && /bin/busybox --help 2>&1 | head -1 | grep -q BusyBox && file -L /bin/busybox | grep -q 'statically linked' \
+  # ldd fails on a static binary: only a static busybox runs in an image without its libraries
+  [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 \
     || { log "a static /bin/busybox is needed for the agent image's shell (apt-get install busybox-static)"; exit 1; }
   stage="$(mktemp -d)"
   trap 'rm -rf "$stage"' RETURN
