@@ -53,7 +53,7 @@ java_runtime() {
   java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac || command -v java)")")")"
   version="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
   [[ "$version" == 17.* ]] || { log "JDK 17 is required for the operator's runtime, found $version at $java_home"; exit 1; }
-  [[ -d "$java_home/jmods" ]] || { log "$java_home has no jmods (Debian: apt-get install openjdk-17-jmods)"; exit 1; }
+  [[ -d "$java_home/jmods" ]] || { log "$java_home has no jmods (Debian: apt-get install openjdk-17-jdk-headless)"; exit 1; }
   key="$(echo "$version $JAVA_MODULES" | sha256sum | cut -c1-12)"
   jre="$CACHE/jre-$version-$key"
   if [[ ! -x "$jre/bin/java" ]]; then
@@ -108,7 +108,7 @@ agent() {
   cp "$claude" "$stage/rootfs/usr/local/bin/claude"
   copy_libraries "$stage/rootfs" "$claude"
   cp /bin/busybox "$stage/rootfs/bin/busybox"
-  for applet in sh cat ls touch mkdir rm sleep env; do ln -s busybox "$stage/rootfs/bin/$applet"; done
+  for applet in sh cat ls touch mkdir rm sleep env timeout head grep; do ln -s busybox "$stage/rootfs/bin/$applet"; done
   base_files "$stage/rootfs" 1000 agent /home/agent
   # layers hold root-owned files only (oci-image.sh); the home is writable by all, as /tmp is
   chmod 1777 "$stage/rootfs/home/agent"

@@ -217,9 +217,14 @@ await_node() {
   fail "node $NODE_NAME not Ready within 180 s; see $NODE_DIR/kubelet.log"
 }
 
+# Kernel settings the node changes on the machine: the kubelet sets the last three (its protectKernelDefaults would
+# only refuse to start instead). They are put back by `down`, since the machine is shared.
+MACHINE_SYSCTLS=(net.ipv4.ip_forward kernel.panic kernel.panic_on_oops vm.overcommit_memory)
+
 up() {
   preflight
   mkdir -p "$NODE_DIR"
+  [[ -f "$NODE_DIR/sysctl.before" ]] || sysctl "${MACHINE_SYSCTLS[@]}" | sed 's/ = /=/' > "$NODE_DIR/sysctl.before"
   sysctl -qw net.ipv4.ip_forward=1
   running containerd || start_containerd
   pause_image
@@ -273,6 +278,7 @@ down() {
   { iptables-save -t nat | grep -oE '^:CNI-[0-9a-f]+' || true; } | tr -d : | while read -r chain; do
     iptables -t nat -F "$chain" 2>/dev/null && iptables -t nat -X "$chain" 2>/dev/null || true
   done
+  [[ -f "$NODE_DIR/sysctl.before" ]] && xargs -r sysctl -qw < "$NODE_DIR/sysctl.before"
   [[ "$(cat "$MACHINE_LOCK" 2>/dev/null)" == "$STATE" ]] && rm -f "$MACHINE_LOCK"
   # kubepods cgroups of this node's pods are empty once their processes are gone
   find /sys/fs/cgroup/*/kubepods* -depth -type d -exec rmdir {} + 2>/dev/null || true
