@@ -98,7 +98,7 @@ spec: {engineer: alice@example.com, groups: [eng-mid], requestedMode: bypassPerm
 EOF
 
 say "The agent pod declares no volume: admission mounted its session's map read-only at /etc/claude-code"
-kubectl get pod mid-review-agent -n payments -o jsonpath='{range .spec.volumes[*]}volume {.name}: ConfigMap {.configMap.name}{"\n"}{end}{range .spec.containers[*]}container {.name}: {.volumeMounts}{"\n"}{end}'
+kubectl get pod mid-review-agent -n payments -o jsonpath='{range .spec.volumes[?(@.configMap)]}volume {.name}: ConfigMap {.configMap.name}{"\n"}{end}{range .spec.containers[*]}container {.name}: {.volumeMounts}{"\n"}{end}'
 
 say "What admission refuses: a pod of the plan session senior-migration launching Claude Code in acceptEdits"
 kubectl apply -f examples/refused/pod-above-its-session.yaml 2>&1 | sed 's/^/  /' || true
