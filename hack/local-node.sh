@@ -39,14 +39,38 @@ preflight() {
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] || missing+=("containernetworking-plugins")
   ((${#missing[@]} == 0)) || fail "missing ${missing[*]}; install: apt-get install containerd runc containernetworking-plugins iptables"
   [[ -n "$(node_ip)" ]] || fail "no default route, so no address for the node (ip -4 route get 1.1.1.1 printed none)"
-  if [[ -f "$MACHINE_LOCK" ]]; then
-    local owner
-    owner="$(cat "$MACHINE_LOCK")"
-    if [[ "$owner" != "$STATE" && -f "$owner/node/kubelet.pid" ]] && kill -0 "$(cat "$owner/node/kubelet.pid")" 2>/dev/null; then
-      fail "another local node runs on this machine, from $owner (stop it with LOCAL_CLUSTER_DIR=$owner hack/local-cluster.sh down)"
+  claim_machine
+}
+
+# owner_alive <state dir>: that node's containerd or kubelet runs, or its `up` claimed the machine moments ago
+owner_alive() {
+  local owner="$1" p
+  [[ -d "$owner/node" ]] || return 1
+  for p in containerd kubelet; do
+    [[ -f "$owner/node/$p.pid" ]] && kill -0 "$(cat "$owner/node/$p.pid")" 2>/dev/null && return 0
+  done
+  [[ -n "$(find "$MACHINE_LOCK" -mmin -5 2>/dev/null)" ]]
+}
+
+# The machine holds one node: wait up to LOCAL_NODE_WAIT seconds (default 0) for another one to stop.
+claim_machine() {
+  local deadline=$((SECONDS + ${LOCAL_NODE_WAIT:-0})) owner said=""
+  exec 9>"$MACHINE_LOCK.lock"
+  while true; do
+    flock 9
+    owner="$(cat "$MACHINE_LOCK" 2>/dev/null || true)"
+    if [[ -z "$owner" || "$owner" == "$STATE" ]] || ! owner_alive "$owner"; then
+      echo "$STATE" > "$MACHINE_LOCK"
+      mkdir -p "$NODE_DIR"
+      flock -u 9
+      return
     fi
-  fi
-  echo "$STATE" > "$MACHINE_LOCK"
+    flock -u 9
+    ((SECONDS < deadline)) || fail "another local node runs on this machine, from $owner (stop it with LOCAL_CLUSTER_DIR=$owner hack/local-cluster.sh down)"
+    [[ -n "$said" ]] || log "another local node runs on this machine, from $owner: waiting up to ${LOCAL_NODE_WAIT} s for it to stop"
+    said=yes
+    sleep 5
+  done
 }
 
 certificates() {
@@ -195,7 +219,9 @@ service_rule() {
     if [[ "$action" == add ]]; then
       iptables -t nat -C "$chain" "${rule[@]}" 2>/dev/null || iptables -t nat -A "$chain" "${rule[@]}"
     else
-      while iptables -t nat -D "$chain" "${rule[@]}" 2>/dev/null; do :; done
+      # by its comment: `down` of a test run's leftovers does not know the port
+      { iptables -t nat -S "$chain" | grep -e '--comment "agentpolicy local node: kubernetes Service"' || true; } |
+        sed 's/^-A/-D/' | while read -r added; do eval "iptables -t nat $added"; done
     fi
   done
 }
@@ -228,6 +254,7 @@ up() {
   sysctl -qw net.ipv4.ip_forward=1
   running containerd || start_containerd
   pause_image
+  service_rule delete
   service_rule add
   running kube-controller-manager || start_controllers
   running kubelet || start_kubelet

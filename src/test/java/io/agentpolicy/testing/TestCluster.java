@@ -47,8 +47,10 @@ public final class TestCluster {
 
     private TestCluster(Path stateDirectory, int apiPort, int etcdPort, boolean node) {
         this.stateDirectory = stateDirectory;
+        // one node per machine: a node test of another run on the machine is waited for, up to 15 minutes
         this.scriptEnvironment = Map.of("LOCAL_CLUSTER_DIR", stateDirectory.toString(),
-                "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort));
+                "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort),
+                "LOCAL_NODE_WAIT", node ? "900" : "0");
         long start = System.nanoTime();
         runScript(scriptEnvironment, node ? new String[] {"up", "--with-node"} : new String[] {"up"});
         this.kubeconfig = stateDirectory.resolve("admin.kubeconfig");
@@ -86,14 +88,21 @@ public final class TestCluster {
 
     private static TestCluster start(boolean node) {
         TestCluster cluster;
+        Path state = null;
         try {
             stopClustersOfDeadTestRuns();
             int etcdPort = freePortPair();
-            Path state = Files.createTempDirectory(STATE_PREFIX);
+            state = Files.createTempDirectory(STATE_PREFIX);
             Files.writeString(state.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
             cluster = new TestCluster(state, freePort(), etcdPort, node);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the test cluster", e);
+        } catch (RuntimeException e) {
+            // a node that could not start leaves a running control plane behind
+            if (state != null) {
+                runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
+            }
+            throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         return cluster;
@@ -239,7 +248,9 @@ public final class TestCluster {
                         .map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
                 if (orphaned) {
                     LOG.infof("stopping the test cluster left behind in %s", state);
-                    runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
+                    if (state != null) {
+                runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
+            }
                 }
             }
         }
