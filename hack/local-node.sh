@@ -8,7 +8,8 @@
 # hack/node/pause, other images are imported with `hack/local-cluster.sh import-image FILE.tar`.
 #
 # One node per machine: the kubelet's cgroups (kubepods), its port 10250, the bridge and the iptables rule below
-# are the machine's. A second `up --with-node` while another node runs fails with the first one's state directory.
+# are the machine's. A second `up --with-node` while another node runs waits up to LOCAL_NODE_WAIT seconds (default
+# 0) for it to stop, then fails naming the first one's state directory.
 set -euo pipefail
 
 NODE_DIR="$STATE/node"
