@@ -12,7 +12,7 @@
 #        hack/local-cluster.sh stop-apiserver|stop-etcd    stop one process, keeping the state (for fault tests)
 #        hack/local-cluster.sh start-apiserver [FLAG...]  start it again on the same port with the same certificates,
 #                                                        extra kube-apiserver flags appended (e.g. --max-requests-inflight=2)
-#        hack/local-cluster.sh start-etcd                 start etcd again on its data directory
+#        hack/local-cluster.sh start-etcd                 start etcd again on its data directory, wait for the API server
 #
 # Settings: LOCAL_CLUSTER_DIR (default ~/.cache/agent-policy-operator/cluster), LOCAL_CLUSTER_PORT (16443),
 #           LOCAL_ETCD_PORT (23790).
@@ -211,6 +211,8 @@ case "${1:-}" in
   start-etcd)
     eval "$("$HERE/kube-binaries.sh" --print)"
     running etcd || start_etcd
+    # The API server's etcd client reconnects with a backoff of its own: it serves again some seconds later.
+    await_ready
     ;;
   *) echo "usage: $0 up [--with-node]|import-image FILE.tar|down|env|status|stop-apiserver|start-apiserver [FLAG...]|stop-etcd|start-etcd" >&2; exit 2 ;;
 esac

@@ -18,8 +18,13 @@ public class AgentSessionStatus {
     @JsonPropertyDescription("The namespace tier the session was decided in (the unclassified tier for an unlabelled namespace).")
     private String tier;
 
-    @JsonPropertyDescription("The engineer's level derived from spec.groups: junior, mid or senior.")
+    @JsonPropertyDescription("The level the session was decided at: from spec.groups (junior, mid or senior), one lower "
+            + "while the engineer is escalated in this namespace (see escalatedFrom and the reason).")
     private Seniority seniority;
+
+    @JsonPropertyDescription("The level from spec.groups when the engineer is escalated in this namespace (AgentIncidents, "
+            + "their EngineerStanding); absent otherwise.")
+    private Seniority escalatedFrom;
 
     @JsonPropertyDescription("The PermissionPolicies that governed the decision, sorted by name.")
     private List<String> policies;
@@ -79,6 +84,14 @@ public class AgentSessionStatus {
 
     public void setSeniority(Seniority seniority) {
         this.seniority = seniority;
+    }
+
+    public Seniority getEscalatedFrom() {
+        return escalatedFrom;
+    }
+
+    public void setEscalatedFrom(Seniority escalatedFrom) {
+        this.escalatedFrom = escalatedFrom;
     }
 
     public List<String> getPolicies() {

@@ -15,6 +15,10 @@ public class SeniorityCaps {
     @JsonPropertyDescription("Cap for engineers in one of the senior groups.")
     private SeniorityLevel senior;
 
+    @JsonPropertyDescription("Track record: which incidents (AgentIncident) escalate an engineer one level lower in a "
+            + "namespace, and what lifts it. Absent: incidents change nothing.")
+    private Escalation escalation;
+
     public SeniorityLevel getJunior() {
         return junior;
     }
@@ -37,6 +41,14 @@ public class SeniorityCaps {
 
     public void setSenior(SeniorityLevel senior) {
         this.senior = senior;
+    }
+
+    public Escalation getEscalation() {
+        return escalation;
+    }
+
+    public void setEscalation(Escalation escalation) {
+        this.escalation = escalation;
     }
 
     /** The entry for one level, or null when the policy does not mention it. */

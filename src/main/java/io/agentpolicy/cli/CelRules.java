@@ -27,7 +27,8 @@ final class CelRules {
             "size(self.metadata.name) <= 49", "{\"properties\": {\"metadata\": {\"properties\": {\"name\": {\"maxLength\": 49}}}}}");
 
     /** Rules about a change (oldSelf): an offline check sees one version only, so they hold trivially there. */
-    private static final Set<String> ON_UPDATE_ONLY = Set.of("self == oldSelf", "self.spec == oldSelf.spec");
+    private static final Set<String> ON_UPDATE_ONLY = Set.of("self == oldSelf", "self.spec == oldSelf.spec",
+            "self.spec.engineer == oldSelf.spec.engineer");
 
     private static final Set<String> CHECKED_BY_ENGINE = Set.of(
             "(has(self.tiers) && size(self.tiers) > 0) || has(self.namespaceSelector)",
@@ -38,7 +39,9 @@ final class CelRules {
             "!has(self.disableAuto) || !self.disableAuto || ((!has(self.allowed) || !('auto' in self.allowed)) && "
                     + "(!has(self.default) || self.default != 'auto'))",
             "has(self.maxMode) || has(self.raiseTo)",
-            "duration(self) > duration('0s') && duration(self) <= duration('24h')");
+            "duration(self) > duration('0s') && duration(self) <= duration('24h')",
+            "duration(self) > duration('0s') && duration(self) <= duration('8760h')",
+            "has(self.cleanSessions) || has(self.orQuietFor)");
 
     private CelRules() {
     }

@@ -35,7 +35,9 @@ final class CrdSchemas {
     static final Map<String, String> CRD_FILES = Map.of(
             "PermissionPolicy", "permissionpolicies.agentpolicy.io-v1.yml",
             "AgentSession", "agentsessions.agentpolicy.io-v1.yml",
-            "AgentSessionApproval", "agentsessionapprovals.agentpolicy.io-v1.yml");
+            "AgentSessionApproval", "agentsessionapprovals.agentpolicy.io-v1.yml",
+            "AgentIncident", "agentincidents.agentpolicy.io-v1.yml",
+            "EngineerStanding", "engineerstandings.agentpolicy.io-v1.yml");
     private static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
     private final Map<String, KindSchema> loaded = new HashMap<>();

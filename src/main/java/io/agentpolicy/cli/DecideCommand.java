@@ -10,8 +10,10 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
+import io.agentpolicy.api.EngineerStanding;
 import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  agentpolicy decide policies/ --session session.yaml --tier 1 --groups eng-mid",
                 "  agentpolicy decide policies/ namespaces.yaml -s session.yaml -o json",
-                "  agentpolicy decide policies/ -s session.yaml --tier 1 -a carol-approves.yaml -a dave-approves.yaml" },
+                "  agentpolicy decide policies/ -s session.yaml --tier 1 -a carol-approves.yaml -a dave-approves.yaml",
+                "  agentpolicy decide policies/ -s session.yaml --tier 1 -i incidents.yaml --standing alice-standing.yaml" },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:decided (whatever the phase: Admitted, Downgraded, PendingApproval, Denied or Expired)",
@@ -53,6 +56,16 @@ final class DecideCommand implements Callable<Integer> {
             description = "Files with AgentSessionApprovals answering the session's exception (repeatable). Only those naming "
                     + "the session and its metadata.generation (1 when absent) count; one without creationTimestamp counts as made at --now.")
     List<Path> approvalFiles = List.of();
+
+    @Option(names = { "-i", "--incidents" }, paramLabel = "FILE",
+            description = "Files with AgentIncidents (repeatable). Those of the session's engineer escalate it as the policies' "
+                    + "seniority.escalation says; one without creationTimestamp counts as recorded at --now.")
+    List<Path> incidentFiles = List.of();
+
+    @Option(names = "--standing", paramLabel = "FILE",
+            description = "The engineer's EngineerStanding (kubectl get engineerstanding NAME -o yaml): the sessions that ended, "
+                    + "which clean sessions count.")
+    Path standingFile;
 
     @Option(names = "--groups", split = ",", paramLabel = "GROUP",
             description = "Use these groups instead of the session's spec.groups, e.g. --groups eng-mid,eng-oncall.")
@@ -77,6 +90,8 @@ final class DecideCommand implements Callable<Integer> {
         CheckedInputs policies = Inputs.policies(policyPaths, engine.engine(), now);
         Checked<AgentSession> session = Inputs.session(sessionFile, engine.engine(), now);
         List<AgentSessionApproval> approvals = Inputs.approvals(approvalFiles, engine.engine(), now);
+        List<AgentIncident> incidents = Inputs.incidents(incidentFiles, engine.engine(), now);
+        EngineerStanding standing = standingFile == null ? null : Inputs.standing(standingFile, engine.engine(), now);
         if (groups != null) {
             session.object().getSpec().setGroups(groups);
         }
@@ -84,7 +99,8 @@ final class DecideCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         policies.diagnostics().forEach(warning -> err.println(warning.toLine()));
 
-        Decision decision = new OfflineOperator(engine.config(), policies.policyObjects()).decide(target, session.object(), approvals, now);
+        Decision decision = new OfflineOperator(engine.config(), policies.policyObjects()).decide(target, session.object(), approvals, incidents,
+                standing, now);
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
             out.println(Json.MAPPER.writeValueAsString(asStatus(decision)));
@@ -102,6 +118,9 @@ final class DecideCommand implements Callable<Integer> {
         status.put("reason", decision.reason());
         status.put("tier", decision.tier());
         status.put("seniority", decision.seniority().value());
+        if (decision.escalation() != null) {
+            status.put("escalatedFrom", decision.escalation().seniority().value());
+        }
         status.put("policies", decision.policies());
         status.put("policyViolation", decision.policyViolation());
         ExceptionOutcome exception = decision.exception();

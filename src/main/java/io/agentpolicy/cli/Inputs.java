@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
+import io.agentpolicy.api.EngineerStanding;
 import io.agentpolicy.cli.ManifestChecker.Checked;
 import io.agentpolicy.cli.ManifestChecker.CheckedInputs;
 import io.agentpolicy.engine.NamespaceInfo;
@@ -52,6 +54,28 @@ final class Inputs {
             inFile.forEach(approval -> approvals.add(approval.object()));
         }
         return approvals;
+    }
+
+    /** The AgentIncidents in the files; each file must hold at least one, and each incident must be able to count. */
+    static List<AgentIncident> incidents(List<Path> files, PolicyEngine engine, Instant now) throws UsageException, InvalidManifestsException {
+        List<AgentIncident> incidents = new ArrayList<>();
+        for (Path file : files) {
+            List<Checked<AgentIncident>> inFile = checked(ManifestLoader.loadFile(file), engine, now).incidents();
+            if (inFile.isEmpty()) {
+                throw UsageException.about(file, "holds no AgentIncident");
+            }
+            inFile.forEach(incident -> incidents.add(incident.object()));
+        }
+        return incidents;
+    }
+
+    /** The one EngineerStanding in the file (as kubectl get engineerstanding NAME -o yaml prints it). */
+    static EngineerStanding standing(Path file, PolicyEngine engine, Instant now) throws UsageException, InvalidManifestsException {
+        List<Checked<EngineerStanding>> standings = checked(ManifestLoader.loadFile(file), engine, now).standings();
+        if (standings.size() != 1) {
+            throw UsageException.about(file, "holds " + standings.size() + " EngineerStandings; give a file with exactly one");
+        }
+        return standings.get(0).object();
     }
 
     /** The Namespaces in the file; there must be at least one. */

@@ -10,13 +10,17 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.EngineerStanding;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.cli.Diagnostic.Severity;
 import io.agentpolicy.cli.ManifestLoader.Loaded;
 import io.agentpolicy.engine.Finding;
+import io.agentpolicy.engine.IncidentCheck;
 import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.ValidationResult;
@@ -49,7 +53,8 @@ final class ManifestChecker {
      * line), and how many PermissionPolicy and AgentSession documents there were, valid or not.
      */
     record CheckedInputs(List<Checked<PermissionPolicy>> policies, List<Checked<AgentSession>> sessions,
-            List<Checked<AgentSessionApproval>> approvals, List<Checked<NamespaceInfo>> namespaces, List<Diagnostic> diagnostics, int policyDocuments,
+            List<Checked<AgentSessionApproval>> approvals, List<Checked<AgentIncident>> incidents, List<Checked<EngineerStanding>> standings,
+            List<Checked<NamespaceInfo>> namespaces, List<Diagnostic> diagnostics, int policyDocuments,
             int sessionDocuments, List<Path> files) {
 
         boolean hasErrors() {
@@ -65,6 +70,8 @@ final class ManifestChecker {
         List<Checked<PermissionPolicy>> policies = new ArrayList<>();
         List<Checked<AgentSession>> sessions = new ArrayList<>();
         List<Checked<AgentSessionApproval>> approvals = new ArrayList<>();
+        List<Checked<AgentIncident>> incidents = new ArrayList<>();
+        List<Checked<EngineerStanding>> standings = new ArrayList<>();
         List<Checked<NamespaceInfo>> namespaces = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>(loaded.problems());
         Map<String, Manifest> policiesByName = new HashMap<>();
@@ -98,6 +105,20 @@ final class ManifestChecker {
                 if (approval != null) {
                     approvals.add(new Checked<>(manifest, approval));
                 }
+            } else if ("AgentIncident".equals(kind)) {
+                AgentIncident incident = read(manifest, AgentIncident.class, diagnostics);
+                String problem = incident == null ? null : IncidentCheck.problem(incident.getSpec(),
+                        Rfc3339.parse(incident.getMetadata().getCreationTimestamp()), null);
+                if (problem != null) {
+                    diagnostics.add(Diagnostic.at(manifest, Severity.ERROR, problem.substring(0, problem.indexOf(' ')), problem));
+                } else if (incident != null) {
+                    incidents.add(new Checked<>(manifest, incident));
+                }
+            } else if ("EngineerStanding".equals(kind)) {
+                EngineerStanding standing = read(manifest, EngineerStanding.class, diagnostics);
+                if (standing != null) {
+                    standings.add(new Checked<>(manifest, standing));
+                }
             } else if ("Namespace".equals(kind) && "v1".equals(manifest.apiVersion())) {
                 NamespaceInfo namespace = namespaceOf(manifest, diagnostics);
                 if (namespace != null) {
@@ -105,12 +126,13 @@ final class ManifestChecker {
                 }
             } else if (manifest.apiVersion().startsWith(ApiConstants.GROUP + "/")) {
                 diagnostics.add(Diagnostic.at(manifest, Severity.ERROR, "kind", "unknown kind " + kind + "; "
-                        + ApiConstants.API_VERSION + " has PermissionPolicy, AgentSession and AgentSessionApproval"));
+                        + ApiConstants.API_VERSION + " has PermissionPolicy, AgentSession, AgentSessionApproval, "
+                        + "AgentIncident and EngineerStanding"));
             } else {
                 diagnostics.add(Diagnostic.at(manifest, Severity.NOTE, null, "not an agentpolicy.io object; skipped"));
             }
         }
-        return new CheckedInputs(policies, sessions, approvals, namespaces, Diagnostic.sortedByPlace(diagnostics, loaded.files()), policyDocuments,
+        return new CheckedInputs(policies, sessions, approvals, incidents, standings, namespaces, Diagnostic.sortedByPlace(diagnostics, loaded.files()), policyDocuments,
                 sessionDocuments, loaded.files());
     }
 

@@ -37,6 +37,11 @@ import io.agentpolicy.cli.YamlDocuments.YamlDocument;
  *     sessionFile: hotfix.yaml
  *     approvalFiles: [carol-approves.yaml, dave-approves.yaml]   # AgentSessionApprovals; needs sessionFile
  *     expect: {phase: Admitted, effectiveMode: bypassPermissions, exceptionState: Approved}
+ *   - name: a senior's critical incident lowers them to mid
+ *     namespace: {name: orders, tier: "2"}
+ *     session: {engineer: sam@example.com, groups: [eng-senior], requestedMode: acceptEdits}
+ *     incidentFiles: [inc-1234-sam.yaml]                      # AgentIncidents; those of the session's engineer count
+ *     expect: {phase: Downgraded, effectiveMode: default, seniority: mid}
  *   - name: tier-1 baseline
  *     namespace: {tier: "1"}
  *     expect: {renderedFile: expected/tier-1.json}           # or rendered: the JSON text
@@ -50,7 +55,7 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
 
     /** One case; session and sessionFile are both null for a rendering-only case. */
     record TestCase(String name, NamespaceSource namespace, AgentSessionSpec session, Path sessionFile, List<Path> approvalFiles,
-            String now, Expectation expect) {
+            List<Path> incidentFiles, String now, Expectation expect) {
     }
 
     /**
@@ -93,7 +98,8 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
     }
 
     private static TestCase testCase(Fields entry, CrdSchemas schemas) throws UsageException {
-        entry.allowOnly("name", "namespace", "namespaceFile", "namespaceName", "session", "sessionFile", "approvalFiles", "now", "expect");
+        entry.allowOnly("name", "namespace", "namespaceFile", "namespaceName", "session", "sessionFile", "approvalFiles", "incidentFiles", "now",
+                "expect");
         String name = entry.string("name", true);
         NamespaceSource namespace;
         Fields inline = entry.object("namespace");
@@ -122,12 +128,16 @@ record PolicyTestFile(Path file, List<Path> policies, String now, List<TestCase>
         if (!approvalFiles.isEmpty() && sessionFile == null) {
             throw entry.problem("approvalFiles", "approvals name their session by metadata.name: give the session as sessionFile");
         }
+        List<Path> incidentFiles = new ArrayList<>();
+        for (String path : entry.strings("incidentFiles", false)) {
+            incidentFiles.add(entry.relative(path));
+        }
         Expectation expect = expectation(entry.object("expect"), entry);
         if (expect.expectsDecision() && session == null && sessionFile == null) {
             throw entry.problem("expect", "phase, effectiveMode, reason, tier and seniority need a session or sessionFile");
         }
         return new TestCase(name, namespace, session == null ? null : session.sessionSpec(schemas),
-                sessionFile == null ? null : entry.relative(sessionFile), approvalFiles, entry.instant("now"), expect);
+                sessionFile == null ? null : entry.relative(sessionFile), approvalFiles, incidentFiles, entry.instant("now"), expect);
     }
 
     private static Expectation expectation(Fields expect, Fields entry) throws UsageException {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.cli.ManifestChecker.Checked;
@@ -94,11 +95,12 @@ final class TestCommand implements Callable<Integer> {
             sessionNamespace = fromFile.source().namespace();
         }
         List<AgentSessionApproval> approvals = Inputs.approvals(testCase.approvalFiles(), engine.engine(), now);
+        List<AgentIncident> incidents = Inputs.incidents(testCase.incidentFiles(), engine.engine(), now);
         NamespaceInfo namespace = namespaceOf(testCase.namespace(), sessionNamespace, policies, now);
         Expectation expect = testCase.expect();
         List<String> failures = new ArrayList<>();
         if (session != null) {
-            Decision decision = operator.decide(namespace, session, approvals, now);
+            Decision decision = operator.decide(namespace, session, approvals, incidents, null, now);
             String mode = decision.effectiveMode() == null ? "none" : decision.effectiveMode().value();
             expectEqual("phase", expect.phase(), decision.phase().value(), failures);
             expectEqual("effectiveMode", expect.effectiveMode(), mode, failures);

@@ -19,6 +19,7 @@ import io.agentpolicy.api.SessionPhase;
  * @param nextTransition the earliest future instant at which this decision may change by itself (an active override
  *        lapsing, the session expiring), for scheduling a reconcile; null when nothing is due
  * @param exception where the session's exception stands; null when it asks for none
+ * @param escalation the engineer's standing in the namespace when it lowered the decision (AgentIncidents); null otherwise
  */
 public record Decision(
         SessionPhase phase,
@@ -30,7 +31,8 @@ public record Decision(
         boolean policyViolation,
         MergedPolicy merged,
         Instant nextTransition,
-        ExceptionOutcome exception) {
+        ExceptionOutcome exception,
+        TrackRecord.Standing escalation) {
 
     public Decision {
         policies = List.copyOf(policies);
@@ -39,16 +41,30 @@ public record Decision(
     /** A decision about a session that asks for no exception. */
     public Decision(SessionPhase phase, PermissionMode effectiveMode, String tier, Seniority seniority, List<String> policies,
             String reason, boolean policyViolation, MergedPolicy merged, Instant nextTransition) {
-        this(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, null);
+        this(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, null, null);
+    }
+
+    /** A decision with the outcome of the session's exception. */
+    public Decision(SessionPhase phase, PermissionMode effectiveMode, String tier, Seniority seniority, List<String> policies,
+            String reason, boolean policyViolation, MergedPolicy merged, Instant nextTransition, ExceptionOutcome exception) {
+        this(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, exception, null);
     }
 
     /** The same decision with the exception's outcome. */
     public Decision withException(ExceptionOutcome outcome) {
-        return new Decision(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, outcome);
+        return new Decision(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, nextTransition, outcome, escalation);
     }
 
     /** The same decision, due again at next. */
     public Decision until(Instant next) {
-        return new Decision(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, next, exception);
+        return new Decision(phase, effectiveMode, tier, seniority, policies, reason, policyViolation, merged, next, exception, escalation);
+    }
+
+    /** The same decision lowered by an escalation: its reason says why first, and it is due again when the escalation lifts. */
+    public Decision escalatedBy(TrackRecord.Standing standing) {
+        Instant next = standing.liftsAt() != null && (nextTransition == null || standing.liftsAt().isBefore(nextTransition))
+                ? standing.liftsAt() : nextTransition;
+        return new Decision(phase, effectiveMode, tier, seniority, policies, standing.reason() + "; " + reason, policyViolation,
+                merged, next, exception, standing);
     }
 }

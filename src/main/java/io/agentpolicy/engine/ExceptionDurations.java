@@ -18,15 +18,21 @@ public final class ExceptionDurations {
 
     /** The duration, or null when the text is not one of the accepted forms, is zero or exceeds 24 hours. */
     public static Duration parse(String text) {
+        Duration duration = hoursMinutesSeconds(FORMAT, text);
+        return duration == null || duration.compareTo(MAX) > 0 ? null : duration;
+    }
+
+    /** A duration written as hours, minutes and seconds (groups 1 to 3 of format), or null when absent, malformed or zero. */
+    static Duration hoursMinutesSeconds(Pattern format, String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }
-        Matcher m = FORMAT.matcher(text);
+        Matcher m = format.matcher(text);
         if (!m.matches()) {
             return null;
         }
         Duration duration = Duration.ofHours(part(m.group(1))).plusMinutes(part(m.group(2))).plusSeconds(part(m.group(3)));
-        return duration.isZero() || duration.compareTo(MAX) > 0 ? null : duration;
+        return duration.isZero() ? null : duration;
     }
 
     private static long part(String group) {

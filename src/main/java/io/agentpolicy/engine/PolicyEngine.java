@@ -11,6 +11,7 @@ import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.Seniority;
 
 /**
  * The pure policy engine the operator and the offline CLI share: select, merge, decide and validate. It holds no
@@ -85,7 +86,7 @@ public final class PolicyEngine {
 
     /** Decides a session spec that has no answers to an exception (shared/docs/api.md, Decision). */
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Instant now) {
-        return decider.decide(all, ns, session, SessionDecider.Answers.NONE, now);
+        return decider.decide(all, ns, session, SessionDecider.Answers.NONE, TrackRecord.History.NONE, now);
     }
 
     /**
@@ -95,10 +96,30 @@ public final class PolicyEngine {
      */
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSession session,
             Collection<AgentSessionApproval> approvals, Instant now) {
+        return decide(all, ns, session, approvals, TrackRecord.History.NONE, now);
+    }
+
+    /**
+     * Decides an AgentSession with the answers to its exception and its engineer's track record (shared/docs/api.md,
+     * Track record): while the engineer is escalated in the namespace, the session is decided one level lower and its
+     * reason says why first.
+     */
+    public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSession session,
+            Collection<AgentSessionApproval> approvals, TrackRecord.History history, Instant now) {
         Long generation = session.getMetadata() == null ? null : session.getMetadata().getGeneration();
         String name = session.getMetadata() == null || session.getMetadata().getName() == null ? "" : session.getMetadata().getName();
         return decider.decide(all, ns, session.getSpec(),
-                new SessionDecider.Answers(name, generation == null ? 1 : generation, approvals), now);
+                new SessionDecider.Answers(name, generation == null ? 1 : generation, approvals), history, now);
+    }
+
+    /**
+     * An engineer's standing in a namespace at now, for an engineer of the given level (from their groups); null when
+     * no policy governing the namespace sets seniority.escalation.
+     */
+    public TrackRecord.Standing standing(Collection<PermissionPolicy> all, NamespaceInfo ns, Seniority level,
+            TrackRecord.History history, Instant now) {
+        TrackRecord.Rules rules = TrackRecord.Rules.of(forSession(all, ns));
+        return rules == null ? null : TrackRecord.evaluate(rules, level, ns.name(), history, now);
     }
 
     /**

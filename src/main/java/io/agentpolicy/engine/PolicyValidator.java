@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.agentpolicy.api.ApprovalRequirement;
 import io.agentpolicy.api.EmergencyOverride;
+import io.agentpolicy.api.Escalation;
 import io.agentpolicy.api.Exceptions;
 import io.agentpolicy.api.Modes;
 import io.agentpolicy.api.PermissionMode;
@@ -44,6 +45,7 @@ final class PolicyValidator {
         checkPermissions(spec.getPermissions(), findings);
         checkTaskOverrides(Policies.orEmpty(spec.getTaskOverrides()), findings);
         checkExceptions(spec.getExceptions(), findings);
+        checkEscalation(spec.getSeniority() == null ? null : spec.getSeniority().getEscalation(), findings);
         checkEmergencyOverride(spec.getEmergencyOverride(), overrideActivatedAt, findings);
         if (spec.getSettings() != null) {
             SettingsValidator.checkPolicySettings(spec.getSettings(), findings);
@@ -186,6 +188,31 @@ final class PolicyValidator {
         if (ExceptionDurations.parse(exceptions.getMaxDuration()) == null) {
             findings.error("spec.exceptions.maxDuration", "exceptions.maxDuration \"" + exceptions.getMaxDuration()
                     + "\" must be a duration of more than 0s and at most 24h in hours, minutes and seconds, e.g. 8h or 90m");
+        }
+    }
+
+    private static void checkEscalation(Escalation escalation, Findings findings) {
+        if (escalation == null) {
+            return;
+        }
+        String field = "spec.seniority.escalation";
+        if (escalation.getMid() != null) {
+            checkEscalationDuration(escalation.getMid().getWithin(), field + ".mid.within", "720h (30 days)", findings);
+        }
+        Escalation.Lift lift = escalation.getLift();
+        if (lift == null || lift.getCleanSessions() == null && lift.getOrQuietFor() == null) {
+            findings.error(field + ".lift", "escalation.lift needs cleanSessions, orQuietFor or both, e.g. {cleanSessions: 5, "
+                    + "orQuietFor: 2160h}: an escalation must be able to end");
+        } else if (lift.getOrQuietFor() != null) {
+            checkEscalationDuration(lift.getOrQuietFor(), field + ".lift.orQuietFor", "2160h (90 days)", findings);
+        }
+    }
+
+    private static void checkEscalationDuration(String text, String field, String example, Findings findings) {
+        Duration duration = TrackRecord.parse(text);
+        if (duration == null || duration.compareTo(TrackRecord.MAX_DURATION) > 0) {
+            findings.error(field, "\"" + text + "\" must be a duration of more than 0s and at most 8760h in hours, minutes and "
+                    + "seconds, e.g. " + example);
         }
     }
 

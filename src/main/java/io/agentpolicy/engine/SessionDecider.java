@@ -38,13 +38,18 @@ final class SessionDecider {
         static final Answers NONE = new Answers("", 0, List.of());
     }
 
-    Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Answers answers, Instant now) {
+    Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Answers answers,
+            TrackRecord.History history, Instant now) {
         AgentSessionSpec spec = session == null ? new AgentSessionSpec() : session;
         String tier = selection.sessionTierOf(ns);
         List<PermissionPolicy> governing = selection.forSession(all, ns);
         MergedPolicy merged = governing.isEmpty() ? null : PolicyMerger.merge(governing, now);
         Seniority level = merged == null ? Seniority.JUNIOR : merged.seniorityOf(Policies.orEmpty(spec.getGroups()));
-        Facts facts = new Facts(tier, level, merged == null ? List.of() : merged.policyNames(), merged, null);
+        TrackRecord.Rules escalation = TrackRecord.Rules.of(governing);
+        TrackRecord.Standing standing = escalation == null ? null : TrackRecord.evaluate(escalation, level, ns.name(), history, now);
+        TrackRecord.Standing escalated = standing != null && standing.escalated() ? standing : null;
+        Facts facts = new Facts(tier, escalated == null ? level : escalated.level(), merged == null ? List.of() : merged.policyNames(),
+                merged, null, escalated);
 
         if (spec.unreadable() != null) {
             return facts.ended(SessionPhase.DENIED, spec.unreadable().field() + ": " + spec.unreadable().message() + "; denied");
@@ -63,7 +68,8 @@ final class SessionDecider {
             return pending.ended(SessionPhase.DENIED, "no PermissionPolicy governs namespace " + ns.name() + ", tier " + tier);
         }
         Decision without = judge(spec, merged, pending);
-        return spec.getException() == null ? without : withException(spec, merged, pending, without, answers, now);
+        Decision decided = spec.getException() == null ? without : withException(spec, merged, pending, without, answers, now);
+        return escalated == null ? decided : decided.escalatedBy(escalated);
     }
 
     /**
@@ -140,7 +146,8 @@ final class SessionDecider {
         PermissionMode requested = spec.getRequestedMode();
         PermissionMode mode = requested != null ? requested : merged.defaultMode();
         String lead = requested != null ? "requested " + mode : "no mode requested; the namespace default is " + mode;
-        Optional<Cap> cap = lowestCap(merged, facts.seniority(), spec.getTaskType(), tier);
+        Optional<Cap> cap = lowestCap(merged, facts.seniority(), facts.escalation() != null && facts.escalation().cappedAtPlan(),
+                spec.getTaskType(), tier);
         boolean allowed = merged.allowed().contains(mode);
         boolean withinCap = cap.map(c -> !mode.isAbove(c.maxMode())).orElse(true);
         if (allowed && withinCap) {
@@ -176,7 +183,8 @@ final class SessionDecider {
      * The lowest of the caps that apply; on a tie the emergency override is named first, then the task type, then
      * seniority (the more specific and temporary rule explains the decision best), and within each in policy name order.
      */
-    private static Optional<Cap> lowestCap(MergedPolicy merged, Seniority level, String taskType, String tier) {
+    private static Optional<Cap> lowestCap(MergedPolicy merged, Seniority level, boolean escalatedJunior, String taskType,
+            String tier) {
         List<Cap> caps = new ArrayList<>();
         merged.activeOverrides().forEach(o -> caps.add(new Cap(o.maxMode(), "emergency override caps at " + o.maxMode()
                 + " until " + Rfc3339.format(o.expiresAt()) + ": " + o.reason() + " (policy " + o.policy() + ")")));
@@ -198,14 +206,18 @@ final class SessionDecider {
                 caps.add(new Cap(s.maxMode(), clause));
             }
         }
+        if (escalatedJunior) { // a seniority rule too: named after the others
+            caps.add(new Cap(PermissionMode.PLAN, "an escalated junior is capped at plan"));
+        }
         return caps.stream().min(Comparator.comparingInt(c -> c.maxMode().rank())); // min keeps the first of equals
     }
 
     /** What every outcome of one decision shares. */
-    private record Facts(String tier, Seniority seniority, List<String> policies, MergedPolicy merged, Instant nextTransition) {
+    private record Facts(String tier, Seniority seniority, List<String> policies, MergedPolicy merged, Instant nextTransition,
+            TrackRecord.Standing escalation) {
 
         Facts until(Instant next) {
-            return new Facts(tier, seniority, policies, merged, next);
+            return new Facts(tier, seniority, policies, merged, next, escalation);
         }
 
         Decision runs(SessionPhase phase, PermissionMode mode, boolean violation, String reason) {

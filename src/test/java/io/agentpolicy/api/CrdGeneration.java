@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.client.CustomResource;
  */
 final class CrdGeneration {
     static final List<Class<? extends CustomResource<?, ?>>> KINDS = List.of(PermissionPolicy.class, AgentSession.class,
-            AgentSessionApproval.class);
+            AgentSessionApproval.class, AgentIncident.class, EngineerStanding.class);
 
     private static final Map<String, String[]> DESCRIPTIONS = Map.of(
             "PermissionPolicy", new String[] {
@@ -44,7 +44,18 @@ final class CrdGeneration {
                             + "the session asks to go beyond its caps, and the approvers its policies name answer here. "
                             + "Immutable once created.",
                     "The answer: which session (and which generation of its spec), who, as which groups, and the decision.",
-                    null });
+                    null },
+            "AgentIncident", new String[] {
+                    "AgentIncident records a mistake an engineer's agent made in this namespace. Incidents escalate the "
+                            + "engineer's agents one level lower (PermissionPolicy spec.seniority.escalation) until clean "
+                            + "sessions or a quiet period lift it; the operator keeps the result in an EngineerStanding.",
+                    "The incident: whose agent, in which session, how bad, when, and who recorded it.",
+                    "Whether the incident counts on the engineer's record, or why not." },
+            "EngineerStanding", new String[] {
+                    "EngineerStanding is one engineer's track record, kept by the operator: where AgentIncidents escalated "
+                            + "them, by which incidents, and what earns the faster modes back. Status only.",
+                    null,
+                    "The level per namespace, the escalations with their trigger incidents, clean sessions, when lifted." });
 
     /** Upper bound for strings inside lists (rules, paths, group names); far above any real value. */
     static final long LIST_ITEM_MAX_LENGTH = 1024;
@@ -73,7 +84,11 @@ final class CrdGeneration {
                 JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
                 String[] text = DESCRIPTIONS.get(kind);
                 root.setDescription(text[0]);
-                root.getProperties().get("spec").setDescription(text[1]);
+                if (text[1] == null) { // a status-only kind (EngineerStanding): no spec field at all
+                    root.getProperties().remove("spec");
+                } else {
+                    root.getProperties().get("spec").setDescription(text[1]);
+                }
                 if (text[2] == null) { // a kind without status (AgentSessionApproval): no status field at all
                     root.getProperties().remove("status");
                 } else {

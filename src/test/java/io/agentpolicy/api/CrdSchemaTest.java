@@ -76,6 +76,11 @@ class CrdSchemaTest {
             exception in days             | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [{groups: [cto]}], maxDuration: 1d} | spec.exceptions.maxDuration: Invalid value: "1d"
             exception without approvals   | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [], maxDuration: 8h} | spec.exceptions.approvals: Invalid value: 0: spec.exceptions.approvals in body should have at least 1 items
             approval entry without groups | tiers: ["1"]\\nexceptions: {maxMode: auto, approvals: [{groups: []}], maxDuration: 8h} | each exceptions.approvals entry needs at least one group
+            escalation that never lifts   | tiers: ["1"]\\nseniority: {escalation: {senior: {critical: 1}, lift: {}}} | escalation.lift needs cleanSessions, orQuietFor or both
+            escalation without lift       | tiers: ["1"]\\nseniority: {escalation: {senior: {critical: 1}}} | spec.seniority.escalation.lift: Required value
+            quiet period over a year      | tiers: ["1"]\\nseniority: {escalation: {lift: {orQuietFor: 9000h}}} | escalation.lift.orQuietFor must be more than 0s and at most 8760h
+            mid window in days            | tiers: ["1"]\\nseniority: {escalation: {mid: {mistakes: 3, within: 30d}, lift: {cleanSessions: 5}}} | spec.seniority.escalation.mid.within: Invalid value: "30d"
+            no mistakes                   | tiers: ["1"]\\nseniority: {escalation: {junior: {mistakes: 0}, lift: {cleanSessions: 5}}} | spec.seniority.escalation.junior.mistakes: Invalid value: 0
             task override with neither    | tiers: ["1"]\\ntaskOverrides: [{taskTypes: [docs]}]                      | a taskOverrides entry needs maxMode, raiseTo or both
             """)
     void refusesInvalidPolicies(String caseName, String spec, String expectedMessage) {
@@ -114,6 +119,31 @@ class CrdSchemaTest {
     void refusesInvalidApprovals(String caseName, String spec, String expectedMessage) {
         String yaml = approvalYaml(freshNamespace(), "bad", spec.replace("\\n", "\n"));
         assertThatThrownBy(() -> client.resource(yaml).create()).hasMessageContaining(expectedMessage);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown severity     | engineer: a@example.com\\nseverity: Catastrophic\\noccurredAt: "2026-12-01T10:00:00Z" | spec.severity: Unsupported value: "Catastrophic"
+            no engineer          | severity: Minor\\noccurredAt: "2026-12-01T10:00:00Z"                               | spec.engineer: Required value
+            no occurredAt        | engineer: a@example.com\\nseverity: Minor                                         | spec.occurredAt: Required value
+            occurredAt not a date | engineer: a@example.com\\nseverity: Minor\\noccurredAt: yesterday              | spec.occurredAt: Invalid value: "yesterday"
+            """)
+    void refusesInvalidIncidents(String caseName, String spec, String expectedMessage) {
+        String yaml = "apiVersion: agentpolicy.io/v1alpha1\nkind: AgentIncident\nmetadata: {name: bad, namespace: " + freshNamespace()
+                + "}\nspec:\n" + spec.replace("\\n", "\n").indent(2);
+        assertThatThrownBy(() -> client.resource(yaml).create()).hasMessageContaining(expectedMessage);
+    }
+
+    @Test
+    void anIncidentStaysWithItsEngineer() {
+        String namespace = freshNamespace();
+        client.resource("apiVersion: agentpolicy.io/v1alpha1\nkind: AgentIncident\nmetadata: {name: inc, namespace: " + namespace
+                + "}\nspec: {engineer: a@example.com, severity: Minor, occurredAt: \"2026-12-01T10:00:00Z\"}\n").create();
+        assertThatThrownBy(() -> client.resources(AgentIncident.class).inNamespace(namespace).withName("inc")
+                .edit(incident -> {
+                    incident.getSpec().setEngineer("b@example.com");
+                    return incident;
+                })).hasMessageContaining("spec.engineer cannot be changed");
     }
 
     @Test
@@ -172,7 +202,8 @@ class CrdSchemaTest {
 
     @Test
     void everyKindIsInTheAgentpolicyCategory() {
-        for (String crd : List.of("agentsessions.agentpolicy.io", "permissionpolicies.agentpolicy.io", "agentsessionapprovals.agentpolicy.io")) {
+        for (String crd : List.of("agentsessions.agentpolicy.io", "permissionpolicies.agentpolicy.io", "agentsessionapprovals.agentpolicy.io",
+                "agentincidents.agentpolicy.io", "engineerstandings.agentpolicy.io")) {
             assertThat(client.apiextensions().v1().customResourceDefinitions().withName(crd).get().getSpec().getNames()
                     .getCategories()).containsExactly("agentpolicy");
         }

@@ -149,6 +149,51 @@ class DecideCommandTest {
         assertThat(result.err()).isEqualTo("error: examples/namespaces.yaml: holds 0 AgentSessions; give a file with exactly one\n");
     }
 
+    private static final String SENIOR_HOTFIX = "examples/sessions/senior-hotfix-orders.yaml";
+    private static final String INCIDENT = "examples/incidents/inc-1234-sam.yaml";
+
+    @Test
+    void anIncidentFromAFileEscalatesTheSessionsEngineer() throws IOException {
+        JsonNode clean = decideAsJson("examples/policies", "-s", SENIOR_HOTFIX, "--tier", "2", "--now", "2026-12-02T10:00:00Z");
+        assertThat(clean.path("effectiveMode").asText()).isEqualTo("acceptEdits");
+        assertThat(clean.has("escalatedFrom")).isFalse();
+
+        JsonNode escalated = decideAsJson("examples/policies", "-s", SENIOR_HOTFIX, "--tier", "2", "--now", "2026-12-02T10:00:00Z",
+                "-i", INCIDENT);
+        assertThat(escalated.path("effectiveMode").asText()).isEqualTo("default");
+        assertThat(escalated.path("seniority").asText()).isEqualTo("mid");
+        assertThat(escalated.path("escalatedFrom").asText()).isEqualTo("senior");
+        assertThat(escalated.path("reason").asText()).isEqualTo("escalated from senior to mid in orders: critical incident "
+                + "inc-1234-sam on 2026-12-01; 0 of 5 clean sessions since, or lifted on 2027-03-01 without a new incident "
+                + "(policy org-baseline); requested acceptEdits; seniority mid caps tier 2 at default (policy tier-2-standard); "
+                + "downgraded to default");
+
+        JsonNode quiet = decideAsJson("examples/policies", "-s", SENIOR_HOTFIX, "--tier", "2", "--now", "2027-03-01T10:00:00Z",
+                "-i", INCIDENT);
+        assertThat(quiet.path("effectiveMode").asText()).as("90 days without a new incident").isEqualTo("acceptEdits");
+    }
+
+    @Test
+    void anIncidentNotYetOccurredAtNowDoesNotCountYet() throws IOException {
+        JsonNode before = decideAsJson("examples/policies", "-s", SENIOR_HOTFIX, "--tier", "2", "--now", "2026-11-30T10:00:00Z",
+                "-i", INCIDENT);
+        assertThat(before.path("effectiveMode").asText()).isEqualTo("acceptEdits");
+    }
+
+    @Test
+    void anIncidentThatCannotCountIsAnError(@TempDir Path dir) throws IOException {
+        Path future = Files.writeString(dir.resolve("incident.yaml"), """
+                apiVersion: agentpolicy.io/v1alpha1
+                kind: AgentIncident
+                metadata: {name: tomorrow, namespace: orders, creationTimestamp: "2026-12-02T10:00:00Z"}
+                spec: {engineer: sam@example.com, severity: Critical, occurredAt: "2026-12-03T10:00:00Z"}
+                """);
+        Cli.Result result = Cli.run("decide", "examples/policies", "-s", SENIOR_HOTFIX, "--tier", "2", "--now", "2026-12-02T10:00:00Z",
+                "-i", future.toString());
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.err()).contains("spec.occurredAt 2026-12-03T10:00:00Z is after the incident was recorded");
+    }
+
     private static JsonNode decideAsJson(String... args) throws IOException {
         String[] all = new String[args.length + 3];
         all[0] = "decide";

@@ -54,7 +54,7 @@ class TestCommandTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).contains("  PASS  a mid engineer asking for acceptEdits in tier 2 is downgraded\n")
-                .endsWith("test: 6 passed, 0 failed\n")
+                .endsWith("test: 7 passed, 0 failed\n")
                 .doesNotContain("FAIL");
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.testing.AdjustableClock;
 import io.agentpolicy.testing.ArgoCdHealth;
 import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.Kubectl;
@@ -55,8 +58,10 @@ class ExamplesTest {
     static final String EXCEPTION_SESSION = "exceptions/senior-bypass-payments.yaml";
     static final String EXCEPTION_APPROVALS = "exceptions/approvals.yaml";
     static final String APPROVERS = "exceptions/approvers.yaml";
+    static final String INCIDENT = "incidents/inc-1234-sam.yaml";
+    static final String INCIDENT_RECORDERS = "incidents/recorders.yaml";
     static final List<String> APPLIED_DIRECTLY = List.of("kustomization.yaml", AGENT_POD, REFUSED_POD, "argocd/argocd-cm.yaml",
-            EXCEPTION_SESSION, EXCEPTION_APPROVALS, APPROVERS);
+            EXCEPTION_SESSION, EXCEPTION_APPROVALS, APPROVERS, INCIDENT, INCIDENT_RECORDERS);
     static final List<String> DRY_RUN = List.of("argocd/application.yaml", "flux/gitrepository.yaml", "flux/kustomization.yaml");
     static final List<String> HEALTH_CHECKS = List.of("argocd/health/agentpolicy.io/PermissionPolicy/health.lua",
             "argocd/health/agentpolicy.io/AgentSession/health.lua");
@@ -132,6 +137,30 @@ class ExamplesTest {
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
         await().atMost(WITHIN).untilAsserted(() -> assertThat(outcomeOf(session("payments/senior-bypass"))).isEqualTo("Admitted:bypassPermissions"));
         client.resources(AgentSession.class).inNamespace("payments").withName("senior-bypass").delete();
+    }
+
+    @Test
+    void theExampleIncidentEscalatesSamInOrdersAsDocumented() throws IOException {
+        // The example incident happened on 2026-12-01 and lifts after 90 quiet days: the operator's clock is put on the
+        // next day, so the test shows the escalation whenever it runs.
+        AdjustableClock.advance(Duration.between(Instant.now(), Instant.parse("2026-12-02T10:00:00Z")));
+        try {
+            applyTheBase();
+            await().atMost(WITHIN).until(() -> outcomeOf(session("orders/senior-hotfix")).equals("Admitted:acceptEdits"));
+            Kubectl.Result recorders = Kubectl.run(null, "apply", "--server-side", "-f", EXAMPLES.resolve(INCIDENT_RECORDERS).toString());
+            assertThat(recorders.succeeded()).as(recorders.stderr()).isTrue();
+            List<String> commands = documentedCommand(INCIDENT).lines().toList();
+            Kubectl.Result recorded = Kubectl.shell(commands.get(0));
+            assertThat(recorded.succeeded()).as(recorded.stderr()).isTrue();
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(Kubectl.shell(commands.get(1)).stdout()).isEqualTo("mid default"));
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(Kubectl.shell(commands.get(2)).stdout())
+                    .containsPattern("sam-[0-9a-f]{10} +sam@example.com +orders=mid"));
+        } finally {
+            client.resources(AgentIncident.class).inNamespace("orders").withName("inc-1234-sam").delete();
+            AdjustableClock.reset();
+        }
+        // Other tests expect the example session as committed.
+        await().atMost(WITHIN).until(() -> outcomeOf(session("orders/senior-hotfix")).equals("Admitted:acceptEdits"));
     }
 
     @Test

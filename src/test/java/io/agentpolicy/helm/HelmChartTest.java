@@ -98,7 +98,7 @@ class HelmChartTest {
         assertThat(operator.getEnv()).filteredOn(env -> env.getName().equals("AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE"))
                 .singleElement().satisfies(env -> assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
         assertThat(kinds(render("ops", "agent-policy-system"))).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
-                "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "ValidatingAdmissionPolicy",
+                "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "ValidatingAdmissionPolicy",
                 "ValidatingAdmissionPolicyBinding");
     }
 
@@ -121,7 +121,7 @@ class HelmChartTest {
     @Test
     void theClusterRoleGrantsNoWildcardsNoSecretsNoSpecWrites() {
         List<HasMetadata> objects = render("ops", "agent-policy-system");
-        List<PolicyRule> rules = only(objects, ClusterRole.class).getRules();
+        List<PolicyRule> rules = clusterRole(objects, "ops-agent-policy-operator").getRules();
         assertThat(rules).allSatisfy(rule -> {
             assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
             assertThat(rule.getResources()).doesNotContain("*", "secrets");
@@ -137,6 +137,11 @@ class HelmChartTest {
         assertThat(rules).filteredOn(rule -> rule.getResources().stream().anyMatch(r -> r.endsWith("admissionpolicies") || r.endsWith("admissionpolicybindings")))
                 .allSatisfy(rule -> assertThat(rule.getResourceNames().isEmpty()).as("unnarrowed rule %s", rule)
                         .isEqualTo(rule.getVerbs().stream().allMatch(List.of("get", "list", "watch")::contains)));
+        // Recording incidents is a documented role of its own for the platform to bind; it cannot edit or delete them.
+        assertThat(clusterRole(objects, "agentpolicy-incident-recorder").getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("agentincidents");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "get", "list");
+        });
         List<PolicyRule> leaseRules = only(objects, Role.class).getRules();
         assertThat(leaseRules).filteredOn(rule -> rule.getVerbs().contains("update"))
                 .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly("agent-policy-operator"));
@@ -146,6 +151,8 @@ class HelmChartTest {
     void nonDefaultValuesReachTheRenderedObjects() {
         List<HasMetadata> objects = render("ops", "platform", "-f", NON_DEFAULT.toString());
         Deployment deployment = only(objects, Deployment.class);
+        assertThat(clusterRole(objects, "platform-incident-recorder").getRules()).extracting(PolicyRule::getResources)
+                .containsExactly(List.of("agentincidents"));
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getServiceAccountName()).isEqualTo("policy-operator");
@@ -252,6 +259,12 @@ class HelmChartTest {
         return objects.stream().filter(type::isInstance).map(type::cast).reduce((a, b) -> {
             throw new AssertionError("more than one " + type.getSimpleName());
         }).orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
+    }
+
+    private static ClusterRole clusterRole(List<HasMetadata> objects, String name) {
+        return objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+                .filter(role -> role.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no ClusterRole " + name));
     }
 
     private static List<String> kinds(List<HasMetadata> objects) {

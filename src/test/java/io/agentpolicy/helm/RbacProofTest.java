@@ -30,11 +30,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.EngineerStanding;
+import io.agentpolicy.api.NamespaceStanding;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.admission.AdmissionPolicies;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.ExampleSessions;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.Resources;
@@ -140,6 +144,13 @@ class RbacProofTest {
             assertThat(admin.genericKubernetesResources("admissionregistration.k8s.io/v1", kind).withName(AdmissionPolicies.INJECT_SETTINGS).get())
                     .as(kind).isNotNull();
         }
+        // Track record: the example incident is checked (its status) and counted on sam's standing (created, status).
+        applyRenamed(Path.of("examples/incidents/inc-1234-sam.yaml"), namespaces);
+        String orders = namespaces.get("orders");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.resources(AgentIncident.class).inNamespace(orders).withName("inc-1234-sam")
+                .get().getStatus()).isNotNull().satisfies(status -> assertThat(Conditions.isTrue(status.getConditions(), Conditions.READY)).isTrue()));
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.resources(EngineerStanding.class).withName(StandingNames.of("sam@example.com"))
+                .get().getStatus().getNamespaces()).extracting(NamespaceStanding::getNamespace).contains(orders));
         // The leader keeps renewing its Lease (a replica that cannot renew stops leading, and exits).
         await().atMost(WITHIN).untilAsserted(() -> assertThat(admin.leases().inNamespace(releaseNamespace).withName("agent-policy-operator").get())
                 .isNotNull().extracting(Lease::getSpec)

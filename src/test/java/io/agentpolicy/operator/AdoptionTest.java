@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.DriftEntry;
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;

@@ -59,7 +59,15 @@ final class ChaosLoad {
         this.tiers = List.of(prefix + "-t1", prefix + "-t2", prefix + "-t3");
     }
 
-    /** Creates the policies, the namespaces (round robin over the tiers) and a session in every third namespace. */
+    /**
+     * The load of the chaos ITs: 30 namespaces and 15 sessions, or the issue's full scale with
+     * -Dchaos.namespaces=300 -Dchaos.sessions=300.
+     */
+    static ChaosLoad create(KubernetesClient client) {
+        return create(client, Integer.getInteger("chaos.namespaces", 30), Integer.getInteger("chaos.sessions", 15));
+    }
+
+    /** Creates the policies, the namespaces (round robin over the tiers) and the sessions (round robin over the namespaces). */
     static ChaosLoad create(KubernetesClient client, int namespaceCount, int sessionCount) {
         ChaosLoad load = new ChaosLoad(client, unique("chaos"));
         load.applyPolicies();

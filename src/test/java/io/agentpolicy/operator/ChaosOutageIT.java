@@ -48,19 +48,23 @@ class ChaosOutageIT {
 
     /** Converges a load, changes its policies, stops a part of the control plane for {@link #OUTAGE}, and recovers. */
     private void outageDuringAPolicyChange(String what, Runnable stop, Runnable start) throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         try (OperatorProcess operator = OperatorProcess.start()) {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
             Map<String, Integer> driftBefore = load.driftCounts();
             load.logDriftEvents("before the fault");
             load.changePolicies();
             Outage outage;
+            long restarting = 0;
             try {
                 stop.run();
                 outage = sitThroughOutage(what, operator);
             } finally {
+                restarting = System.nanoTime();
                 start.run();
             }
+            // The API server's return is when it serves again: after etcd's restart its client reconnects with a backoff.
+            LOG.infof("%s: the API server served again %d ms after the restart", what, (System.nanoTime() - restarting) / 1_000_000);
             recover(outage, operator, load, driftBefore);
         } finally {
             load.delete();
@@ -70,7 +74,7 @@ class ChaosOutageIT {
     @Test
     @Order(3)
     void startedTwentySecondsBeforeTheApiServer() throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         OperatorProcess operator = null;
         Outage outage;
         try {
@@ -95,7 +99,7 @@ class ChaosOutageIT {
     @Order(4)
     void anApiServerThatAnswers429() throws Exception {
         Map<String, String> chart = new ChartServiceAccount().start();
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         try (OperatorProcess operator = OperatorProcess.launch(Map.of(
                 "QUARKUS_KUBERNETES_CLIENT_NAMESPACE", chart.get("quarkus.kubernetes-client.namespace"),
                 "AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE", chart.get("agentpolicy.leader-election.lease-namespace")),

@@ -37,7 +37,7 @@ class ChaosProcessIT {
 
     @Test
     void killedInTheMiddleOfAConvergenceItConvergesWhenStartedAgain() throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         try {
             Map<String, Integer> driftBefore;
             try (OperatorProcess first = OperatorProcess.start()) {
@@ -84,7 +84,7 @@ class ChaosProcessIT {
     /** The operator's own writes are never drift: none reported while it renders a fresh load and its statuses. */
     @Test
     void itsFirstConvergenceReportsNoDrift() throws Exception {
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         try (OperatorProcess operator = OperatorProcess.start()) {
             LOG.infof("first convergence: %s converged %d ms after the operator was ready", load,
                     load.awaitConverged(CONVERGED_WITHIN).toMillis());

@@ -27,7 +27,7 @@ class ChaosSoakIT {
     void relabelsAndSessionChurn() throws Exception {
         assumeTrue(Boolean.getBoolean("chaos.soak"), "the 10-minute soak runs only with -Dchaos.soak=true");
         Duration length = Duration.ofMinutes(Long.getLong("chaos.soak.minutes", 10));
-        ChaosLoad load = ChaosLoad.create(client, 30, 15);
+        ChaosLoad load = ChaosLoad.create(client);
         Random random = new Random(14);
         try (OperatorProcess operator = OperatorProcess.start()) {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.agentpolicy.api.DriftEntry;
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.MetricsScraper;
 import io.agentpolicy.testing.OperatorTestResource;

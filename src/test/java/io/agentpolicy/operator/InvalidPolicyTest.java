@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.agentpolicy.api.Condition;
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;

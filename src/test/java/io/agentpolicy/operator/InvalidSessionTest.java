@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.SessionPhase;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.MetricsScraper;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.Resources;

@@ -13,7 +13,7 @@ import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.SessionPhase;
 import io.agentpolicy.operator.admission.AdmissionPolicies;
-import io.agentpolicy.operator.support.Conditions;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.testing.Kubectl;
 import io.agentpolicy.testing.OperatorTestResource;
 import io.agentpolicy.testing.TestCluster;

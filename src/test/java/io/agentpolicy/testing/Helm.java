@@ -30,7 +30,9 @@ public final class Helm {
 
     /** helm install of the chart as the release into a namespace it creates; fails the caller when helm fails. */
     public static Kubectl.Result install(String release, String namespace, String... moreArguments) {
-        List<String> arguments = new ArrayList<>(List.of("install", release, CHART.toString(), "-n", namespace, "--create-namespace"));
+        // The incident recorder's ClusterRole has a fixed name by default: one per release keeps several installs apart.
+        List<String> arguments = new ArrayList<>(List.of("install", release, CHART.toString(), "-n", namespace, "--create-namespace",
+                "--set", "incidentRecorderRole.name=" + release + "-incident-recorder"));
         arguments.addAll(List.of(moreArguments));
         Kubectl.Result result = run(arguments.toArray(String[]::new));
         if (!result.succeeded()) {

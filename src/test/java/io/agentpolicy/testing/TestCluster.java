@@ -235,7 +235,7 @@ public final class TestCluster {
         runScript(scriptEnvironment, "stop-etcd");
     }
 
-    /** Starts etcd again on its data directory (the API server reconnects by itself). */
+    /** Starts etcd again on its data directory and waits until the API server, which reconnects by itself, is ready. */
     public void startEtcd() {
         runScript(scriptEnvironment, "start-etcd");
     }

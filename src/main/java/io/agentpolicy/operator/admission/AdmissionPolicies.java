@@ -17,9 +17,9 @@ import io.agentpolicy.api.OnViolation;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.operator.cache.PolicyValidation;
 import io.agentpolicy.operator.config.OperatorConfig;
-import io.agentpolicy.operator.support.OperatorIdentity;
-import io.agentpolicy.operator.support.PolicyValidation;
+import io.agentpolicy.operator.config.OperatorIdentity;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResourcesBuilder;
@@ -41,6 +41,7 @@ public class AdmissionPolicies {
     public static final String SESSION_MODE_WARNINGS = "agentpolicy.io-session-mode-warnings";
     public static final String SESSION_IDENTITY = "agentpolicy.io-session-identity";
     public static final String APPROVAL_IDENTITY = "agentpolicy.io-approval-identity";
+    public static final String INCIDENT_IDENTITY = "agentpolicy.io-incident-identity";
     public static final String AGENT_PODS = "agentpolicy.io-agent-pods";
     public static final String AGENT_POD_WARNINGS = "agentpolicy.io-agent-pod-warnings";
     public static final String SESSION_PODS = "agentpolicy.io-session-pods";
@@ -78,7 +79,7 @@ public class AdmissionPolicies {
 
     /** Names of every admission policy this operator may generate (to find and remove ones no longer wanted). */
     public static Set<String> allNames() {
-        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, APPROVAL_IDENTITY, AGENT_PODS, AGENT_POD_WARNINGS, SESSION_PODS, SESSION_POD_WARNINGS, NAMESPACE_TIER,
+        return Set.of(SESSION_MODES, SESSION_MODE_WARNINGS, SESSION_IDENTITY, APPROVAL_IDENTITY, INCIDENT_IDENTITY, AGENT_PODS, AGENT_POD_WARNINGS, SESSION_PODS, SESSION_POD_WARNINGS, NAMESPACE_TIER,
                 PROTECT_CONFIG_MAPS, RESERVE_CONFIG_MAP_NAMES);
     }
 
@@ -93,6 +94,7 @@ public class AdmissionPolicies {
                 sessionModes(facts, false),
                 sessionIdentity(),
                 approvalIdentity(),
+                incidentIdentity(),
                 agentPods(facts, true),
                 agentPods(facts, false),
                 sessionPods(facts, true),
@@ -189,6 +191,31 @@ public class AdmissionPolicies {
                         .withExpression("object.spec.groups.all(g, g in variables.groups)")
                         .withMessageExpression("'spec.groups claims ' + object.spec.groups.filter(g, !(g in variables.groups)).join(', ')"
                                 + " + ', which ' + request.userInfo.username + ' is not a member of: approve only as your own groups'")
+                        .withReason("Forbidden")
+                        .build())
+                .endSpec().build();
+        return new Generated(policy, binding(policy, "Deny"));
+    }
+
+    /**
+     * An incident records who filed it: spec.reportedBy must be the requesting user, so nobody can pin an escalation on
+     * a colleague in someone else's name. Trusted groups (e.g. an alerting robot) may file on someone's behalf.
+     */
+    private Generated incidentIdentity() {
+        String trusted = Cel.list(config.trustedGroups());
+        ValidatingAdmissionPolicy policy = base(INCIDENT_IDENTITY, new MatchResourcesBuilder()
+                .addNewResourceRule().withApiGroups(ApiConstants.GROUP).withApiVersions(ApiConstants.VERSION)
+                .withResources("agentincidents").withOperations("CREATE", "UPDATE").endResourceRule()
+                .build(), List.of())
+                .addNewMatchCondition().withName("requester-is-not-trusted")
+                .withExpression("!(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in " + trusted + "))")
+                .endMatchCondition()
+                .addToValidations(new ValidationBuilder()
+                        .withExpression("has(object.spec.reportedBy) && object.spec.reportedBy == request.userInfo.username")
+                        .withMessageExpression("(has(object.spec.reportedBy) ? 'spec.reportedBy is ' + object.spec.reportedBy"
+                                + " : 'spec.reportedBy is not set') + ' but the request comes from ' + request.userInfo.username"
+                                + " + ': set spec.reportedBy to your own user name (members of '"
+                                + " + " + Cel.string(String.join(", ", config.trustedGroups())) + " + ' may file for others)'")
                         .withReason("Forbidden")
                         .build())
                 .endSpec().build();

@@ -16,13 +16,13 @@ import org.jboss.logging.Logger;
 
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.operator.support.Bounded;
-import io.agentpolicy.operator.support.EventRecorder;
-import io.agentpolicy.operator.support.EventRecorder.Reason;
-import io.agentpolicy.operator.support.JsonTrees;
-import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.PolicyChanges;
+import io.agentpolicy.operator.cache.Bounded;
+import io.agentpolicy.operator.cache.LeanCaches;
+import io.agentpolicy.operator.cache.PolicyChanges;
+import io.agentpolicy.operator.maps.RenderedMap;
+import io.agentpolicy.operator.reporting.EventRecorder.Reason;
+import io.agentpolicy.operator.reporting.EventRecorder;
+import io.agentpolicy.operator.reporting.JsonTrees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -110,7 +110,7 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
             Class<R> kind, Set<ResourceID> primary, EventSourceContext<CustomResourceDefinition> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, CustomResourceDefinition.class)
                 .withName("admission-" + HasMetadata.getKind(kind).toLowerCase(Locale.ROOT))
-                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR)
+                .withLabelSelector(RenderedMap.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(resource -> primary)
                 .build(), context);
     }
@@ -142,7 +142,7 @@ public class AdmissionPolicyReconciler implements Reconciler<CustomResourceDefin
             lastWritten.putIfAbsent(key(desired), desiredSpec);
             return;
         }
-        client.resource(desired).fieldManager(ManagedConfigMaps.FIELD_MANAGER).forceConflicts().serverSideApply();
+        client.resource(desired).fieldManager(RenderedMap.FIELD_MANAGER).forceConflicts().serverSideApply();
         if (desiredSpec.equals(lastWritten.put(key(desired), desiredSpec))) {
             // The operator had written exactly this: someone deleted or changed it since.
             String what = desired.getKind() + " " + desired.getMetadata().getName();

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionMode;
-import io.agentpolicy.operator.support.LockedModeFlags;
+import io.agentpolicy.operator.admission.LockedModeFlags;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResourcesBuilder;

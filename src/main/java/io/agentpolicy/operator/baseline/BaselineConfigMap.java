@@ -16,12 +16,13 @@ import io.agentpolicy.engine.BaselineRendering;
 import io.agentpolicy.engine.MergedPolicy;
 import io.agentpolicy.engine.NamespaceInfo;
 import io.agentpolicy.engine.PolicyEngine;
+import io.agentpolicy.operator.cache.Bounded;
+import io.agentpolicy.operator.cache.Namespaces;
+import io.agentpolicy.operator.cache.PolicyValidation;
 import io.agentpolicy.operator.config.OperatorConfig;
-import io.agentpolicy.operator.drift.DriftOwner;
-import io.agentpolicy.operator.support.Bounded;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.Namespaces;
-import io.agentpolicy.operator.support.PolicyValidation;
+import io.agentpolicy.operator.maps.DriftOwner;
+import io.agentpolicy.operator.maps.RenderedMap;
+import io.agentpolicy.operator.maps.RenderedMaps;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -40,9 +41,6 @@ public class BaselineConfigMap {
     PolicyValidation validation;
 
     @Inject
-    ManagedConfigMaps maps;
-
-    @Inject
     OperatorConfig config;
 
     public String name() {
@@ -55,23 +53,24 @@ public class BaselineConfigMap {
             return new BaselinePlan.None("namespace " + namespace.getMetadata().getName() + " is being deleted");
         }
         return engine.planBaseline(allPolicies, Namespaces.info(namespace),
-                actual == null ? List.of() : ManagedConfigMaps.contributingPolicies(actual), validation::isValid);
+                actual == null ? List.of() : RenderedMap.contributingPolicies(actual), validation::isValid);
     }
 
     /** The map a plan to render calls for, and the merge it comes from. */
-    public record Desired(ConfigMap map, MergedPolicy merged, List<PermissionPolicy> policies) {
-        /** The contributing policies, to which drift of this map is reported. */
-        public List<DriftOwner> owners() {
-            return policies.stream().map(DriftOwner::of).toList();
+    public record Desired(ConfigMap map, MergedPolicy merged, List<PermissionPolicy> policies, String tier) {
+        /** The map's target: its drift is reported to the contributing policies. */
+        public RenderedMaps.Target target() {
+            return new RenderedMaps.Target(map, merged.enforcement(), policies.stream().map(DriftOwner::of).toList(), tier);
         }
     }
 
     public Desired desired(Namespace namespace, BaselinePlan.Render plan, Instant now) {
         NamespaceInfo info = Namespaces.info(namespace);
         BaselineRendering rendering = rendering(plan.policies(), now);
-        ConfigMap map = maps.desired(info.name(), name(), rendering.settings(), engine.tierOf(info), rendering.merged().policyNames(),
+        String tier = engine.tierOf(info);
+        ConfigMap map = RenderedMap.desired(info.name(), name(), rendering.settings(), tier, rendering.merged().policyNames(),
                 plan.policies().stream().map(BaselineConfigMap::ownerReference).toList(), Map.of());
-        return new Desired(map, rendering.merged(), plan.policies());
+        return new Desired(map, rendering.merged(), plan.policies(), tier);
     }
 
     /**

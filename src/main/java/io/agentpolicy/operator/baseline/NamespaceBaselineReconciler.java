@@ -12,17 +12,15 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.PolicyEngine;
-import io.agentpolicy.operator.drift.DriftGuard;
-import io.agentpolicy.operator.drift.DriftOwner;
-import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.Namespaces;
-import io.agentpolicy.operator.support.OperatorMetrics;
-import io.agentpolicy.operator.support.PolicyChanges;
+import io.agentpolicy.operator.cache.LeanCaches;
+import io.agentpolicy.operator.cache.Namespaces;
+import io.agentpolicy.operator.cache.PolicyChanges;
+import io.agentpolicy.operator.maps.RenderedMap;
+import io.agentpolicy.operator.maps.RenderedMaps;
+import io.agentpolicy.operator.reporting.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -52,7 +50,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
     BaselineConfigMap baseline;
 
     @Inject
-    DriftGuard drift;
+    RenderedMaps maps;
 
     @Inject
     PolicyEngine engine;
@@ -70,17 +68,18 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
     public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> context) {
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Namespace.class)
                 .withName("baseline-config-maps")
-                .withLabelSelector(ManagedConfigMaps.BASELINE_SELECTOR)
+                .withLabelSelector(RenderedMap.BASELINE_SELECTOR)
                 .withItemStore(LeanCaches.renderedConfigMaps())
                 .withSecondaryToPrimaryMapper(map -> isBaseline(map)
                         ? Set.of(new ResourceID(map.getMetadata().getNamespace()))
                         : Set.of())
                 .withOnUpdateFilter((changed, before) -> {
-                    witness(before, changed);
+                    maps.witnessed(before, changed);
                     return true;
                 })
                 .build(), context);
-        configMaps.addIndexers(Map.of(BY_POLICY, map -> isBaseline(map) ? ManagedConfigMaps.contributingPolicies(map) : List.of()));
+        configMaps.addIndexers(Map.of(BY_POLICY, map -> isBaseline(map) ? RenderedMap.contributingPolicies(map) : List.of()));
+        maps.watchedBy(configMaps);
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, Namespace.class)
                 .withName("baseline-policies")
                 .withOnUpdateFilter(PolicyChanges::matter)
@@ -100,33 +99,18 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
         if (plan instanceof BaselinePlan.Render render) {
             BaselineConfigMap.Desired desired = baseline.desired(namespace, render, now);
             // A deletion is known from the maps seen since start; nothing records baseline maps across restarts.
-            drift.converge(actual, desired.map(), desired.merged().enforcement(), desired.owners(),
-                    engine.tierOf(Namespaces.info(namespace)), false, configMaps, now);
+            maps.converge(actual, desired.target(), false, configMaps, now);
             Instant overrideExpiry = desired.merged().soonestOverrideExpiry();
             if (overrideExpiry != null) {
                 // The default mode changes when the override lapses: come back at that instant, no polling.
                 control.rescheduleAfter(Duration.between(now, overrideExpiry).plusMillis(1));
             }
         } else if (plan instanceof BaselinePlan.None) {
-            drift.remove(actual);
+            maps.remove(actual);
         } else {
             LOG.debugf("namespace %s: %s", name, plan.reason());
         }
         return control;
-    }
-
-    /** Every watched change of a baseline map is checked for drift, before any reconcile might restore it. */
-    private void witness(ConfigMap before, ConfigMap changed) {
-        if (!isBaseline(changed) || policies == null) {
-            return;
-        }
-        List<PermissionPolicy> owners = ManagedConfigMaps.contributingPolicies(before).stream()
-                .map(name -> policies.get(new ResourceID(name))).flatMap(java.util.Optional::stream).toList();
-        if (!owners.isEmpty()) {
-            Instant now = clock.instant();
-            drift.witness(before, changed, engine.merge(owners, now).enforcement(), owners.stream().map(DriftOwner::of).toList(),
-                    before.getMetadata().getLabels().get(ApiConstants.DEFAULT_TIER_LABEL), now);
-        }
     }
 
     private boolean isBaseline(ConfigMap map) {

@@ -24,8 +24,8 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class OperatorLifecycle {
     private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
-    /** A probe is one /readyz request: cheap enough to ask every 5 s, so the start follows the API server's return closely. */
-    static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    /** A probe is one /readyz request: cheap enough to ask every 2 s, so the start follows the API server's return closely. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(2);
 
     @Inject
     Operator operator;

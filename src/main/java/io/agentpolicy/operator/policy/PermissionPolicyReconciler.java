@@ -3,6 +3,7 @@ package io.agentpolicy.operator.policy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,15 +15,19 @@ import jakarta.inject.Inject;
 
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PermissionPolicyStatus;
+import io.agentpolicy.engine.BaselinePlan;
+import io.agentpolicy.engine.Conflict;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.baseline.BaselineConfigMap;
-import io.agentpolicy.operator.drift.DriftGuard;
-import io.agentpolicy.operator.support.EventRecorder;
-import io.agentpolicy.operator.support.JsonTrees;
-import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.Namespaces;
-import io.agentpolicy.operator.support.PolicyChanges;
+import io.agentpolicy.operator.cache.LeanCaches;
+import io.agentpolicy.operator.cache.Namespaces;
+import io.agentpolicy.operator.cache.PolicyChanges;
+import io.agentpolicy.operator.cache.PolicyValidation;
+import io.agentpolicy.operator.maps.DriftOwner;
+import io.agentpolicy.operator.maps.RenderedMap;
+import io.agentpolicy.operator.maps.RenderedMaps;
+import io.agentpolicy.operator.reporting.EventRecorder;
+import io.agentpolicy.operator.reporting.JsonTrees;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -50,7 +55,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
     public static final String NAME = "permission-policy";
 
     @Inject
-    PolicyStatusCalculator statusCalculator;
+    PolicyValidation validation;
 
     @Inject
     BaselineConfigMap baseline;
@@ -62,14 +67,13 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
     EventRecorder events;
 
     @Inject
-    DriftGuard driftGuard;
+    RenderedMaps maps;
 
     @Inject
     Clock clock;
 
     private InformerEventSource<PermissionPolicy, PermissionPolicy> peers;
     private InformerEventSource<Namespace, PermissionPolicy> namespaces;
-    private InformerEventSource<ConfigMap, PermissionPolicy> configMaps;
 
     @Override
     public List<EventSource<?, PermissionPolicy>> prepareEventSources(EventSourceContext<PermissionPolicy> context) {
@@ -82,32 +86,26 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 .withOnUpdateFilter(PolicyChanges::matter)
                 .withSecondaryToPrimaryMapper(changed -> context.getPrimaryCache().list().map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
+                .withOnDeleteFilter((deleted, finalStateUnknown) -> {
+                    maps.forgetOwner(deleted);
+                    return true;
+                })
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, PermissionPolicy.class)
                 .withName("policy-namespaces")
                 .withItemStore(LeanCaches.namespaces())
                 .withSecondaryToPrimaryMapper(ns -> policiesConcerning(ns, context))
                 .build(), context);
-        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PermissionPolicy.class)
-                .withName("policy-config-maps")
-                .withLabelSelector(ManagedConfigMaps.BASELINE_SELECTOR)
-                .withItemStore(LeanCaches.renderedConfigMaps())
-                .withSecondaryToPrimaryMapper(map -> baseline.name().equals(map.getMetadata().getName())
-                        ? contributingPolicies(map)
-                        : Set.of())
-                .build(), context);
-        RefusedWrites refused = new RefusedWrites();
-        driftGuard.onRefusalChange(refused::changed);
-        return List.of(peers, namespaces, configMaps, refused);
+        BaselineMapChanges mapChanges = new BaselineMapChanges();
+        maps.onChange(mapChanges::changed);
+        return List.of(peers, namespaces, mapChanges);
     }
 
     @Override
     public UpdateControl<PermissionPolicy> reconcile(PermissionPolicy policy, Context<PermissionPolicy> context) {
         Instant now = clock.instant();
-        PolicyStatusCalculator.Result result = statusCalculator.calculate(policy, peersWith(policy),
-                namespaces.list(ns -> true).toList(),
-                ns -> configMaps.get(new ResourceID(baseline.name(), ns)).orElse(null),
-                now);
+        PolicyStatusCalculator.Result result = PolicyStatusCalculator.calculate(policy, validation.validate(policy),
+                observeMatchedNamespaces(policy, now), maps.driftRecord(DriftOwner.of(policy)), now);
         result.events().forEach(event -> events.record(policy, event.reason(), event.message()));
 
         UpdateControl<PermissionPolicy> control = JsonTrees.same(policy.getStatus(), result.status())
@@ -115,6 +113,26 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
                 : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
         result.nextChange().ifPresent(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)));
         return control;
+    }
+
+    /** Each namespace the policy matches, with what its baseline map should be and is. */
+    private List<PolicyStatusCalculator.MatchedNamespace> observeMatchedNamespaces(PermissionPolicy policy, Instant now) {
+        List<PermissionPolicy> all = peersWith(policy);
+        List<PermissionPolicy> justThis = List.of(policy);
+        List<PolicyStatusCalculator.MatchedNamespace> matched = new ArrayList<>();
+        namespaces.list(ns -> !engine.forBaseline(justThis, Namespaces.info(ns)).isEmpty()).forEach(namespace -> {
+            String name = namespace.getMetadata().getName();
+            ConfigMap actual = maps.get(name, baseline.name()).orElse(null);
+            if (baseline.plan(namespace, all, actual) instanceof BaselinePlan.Render render) {
+                BaselineConfigMap.Desired desired = baseline.desired(namespace, render, now);
+                matched.add(new PolicyStatusCalculator.MatchedNamespace(name,
+                        desired.merged().conflicts().stream().map(Conflict::message).toList(),
+                        maps.state(actual, desired.target(), now)));
+            } else {
+                matched.add(new PolicyStatusCalculator.MatchedNamespace(name, List.of(), null));
+            }
+        });
+        return matched;
     }
 
     /** Every policy as the peers informer has it, with this policy as the reconcile sees it. */
@@ -135,14 +153,11 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
         Set<ResourceID> concerned = new HashSet<>();
         engine.forBaseline(peers.list().toList(), Namespaces.info(namespace))
                 .forEach(p -> concerned.add(ResourceID.fromResource(p)));
-        if (configMaps != null) {
-            configMaps.get(new ResourceID(baseline.name(), namespace.getMetadata().getName()))
-                    .ifPresent(map -> concerned.addAll(contributingPolicies(map)));
-        }
+        maps.get(namespace.getMetadata().getName(), baseline.name()).ifPresent(map -> concerned.addAll(contributingPolicies(map)));
         return concerned;
     }
 
     private static Set<ResourceID> contributingPolicies(ConfigMap map) {
-        return ManagedConfigMaps.contributingPolicies(map).stream().map(ResourceID::new).collect(Collectors.toSet());
+        return RenderedMap.contributingPolicies(map).stream().map(ResourceID::new).collect(Collectors.toSet());
     }
 }

@@ -5,39 +5,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
+import io.agentpolicy.api.DriftStatus;
 import io.agentpolicy.api.EmergencyOverride;
 import io.agentpolicy.api.EmergencyOverrideStatus;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PermissionPolicyStatus;
 import io.agentpolicy.api.Rfc3339;
-import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.Finding;
-import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.ValidationResult;
-import io.agentpolicy.operator.baseline.BaselineConfigMap;
-import io.agentpolicy.operator.drift.Drift;
-import io.agentpolicy.operator.drift.DriftGuard;
-import io.agentpolicy.operator.drift.DriftLedger;
-import io.agentpolicy.operator.drift.DriftOwner;
-import io.agentpolicy.operator.support.Conditions;
-import io.agentpolicy.operator.support.EventRecorder.Reason;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.Namespaces;
-import io.agentpolicy.operator.support.PolicyValidation;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Namespace;
+import io.agentpolicy.operator.maps.Drift;
+import io.agentpolicy.operator.maps.RenderedMaps;
+import io.agentpolicy.operator.reporting.Conditions;
+import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 
-/** Computes a PermissionPolicy's status from what the informers hold; it reads and writes nothing itself. */
-@ApplicationScoped
-public class PolicyStatusCalculator {
+/** Computes a PermissionPolicy's status from what its reconciler observed: a pure function, it reads and writes nothing. */
+public final class PolicyStatusCalculator {
     /** Conditions name at most this many conflicts, then count the rest. */
     static final int MAX_LISTED = 5;
 
@@ -47,68 +34,39 @@ public class PolicyStatusCalculator {
     public record Result(PermissionPolicyStatus status, List<Event> events, Optional<Instant> nextChange) {
     }
 
-    @Inject
-    PolicyEngine engine;
+    /**
+     * A namespace the policy matches, as the reconciler observed it.
+     *
+     * @param map its baseline map's state; null when the map is not to be rendered (an invalid policy freezes it)
+     */
+    public record MatchedNamespace(String name, List<String> conflicts, RenderedMaps.State map) {
+    }
 
-    @Inject
-    PolicyValidation validation;
+    private PolicyStatusCalculator() {
+    }
 
-    @Inject
-    BaselineConfigMap baseline;
-
-    @Inject
-    ManagedConfigMaps maps;
-
-    @Inject
-    DriftGuard driftGuard;
-
-    @Inject
-    DriftLedger ledger;
-
-    public Result calculate(PermissionPolicy policy, Collection<PermissionPolicy> allPolicies, Collection<Namespace> namespaces,
-            Function<String, ConfigMap> baselineMapOf, Instant now) {
+    public static Result calculate(PermissionPolicy policy, ValidationResult validity, List<MatchedNamespace> matchedNamespaces,
+            DriftStatus driftRecord, Instant now) {
         PermissionPolicyStatus previous = policy.getStatus() == null ? new PermissionPolicyStatus() : policy.getStatus();
         List<Event> events = new ArrayList<>();
         PermissionPolicyStatus status = new PermissionPolicyStatus();
         status.setObservedGeneration(policy.getMetadata().getGeneration());
         status.setEmergencyOverride(overrideStatus(policy, previous.getEmergencyOverride(), now, events));
 
-        ValidationResult validity = validation.validate(policy);
         boolean invalid = !validity.errors().isEmpty();
         if (invalid) {
             events.add(new Event(Reason.InvalidSpec, describe(validity.errors())));
         }
-
-        int matched = 0;
-        int rendered = 0;
-        Set<String> conflicts = new LinkedHashSet<>();
-        List<String> refusals = new ArrayList<>();
-        List<Drift> drifted = new ArrayList<>();
-        DriftOwner owner = DriftOwner.of(policy);
-        List<PermissionPolicy> justThis = List.of(policy);
-        for (Namespace namespace : namespaces) {
-            if (engine.forBaseline(justThis, Namespaces.info(namespace)).isEmpty()) {
-                continue;
-            }
-            matched++;
-            ConfigMap actual = baselineMapOf.apply(namespace.getMetadata().getName());
-            if (baseline.plan(namespace, allPolicies, actual) instanceof BaselinePlan.Render render) {
-                BaselineConfigMap.Desired desired = baseline.desired(namespace, render, now);
-                desired.merged().conflicts().forEach(c -> conflicts.add(c.message()));
-                driftGuard.refusal(namespace.getMetadata().getName(), baseline.name()).ifPresent(refusals::add);
-                Drift drift = driftGuard.currentDrift(actual, desired.map());
-                if (drift != null) {
-                    drifted.add(drift);
-                    driftGuard.note(owner, drift, desired.merged().enforcement(), engine.tierOf(Namespaces.info(namespace)), now);
-                }
-                if (maps.isUpToDate(actual, desired.map())) {
-                    rendered++;
-                }
-            }
-        }
+        int matched = matchedNamespaces.size();
+        List<RenderedMaps.State> maps = matchedNamespaces.stream().map(MatchedNamespace::map).filter(Objects::nonNull).toList();
+        int rendered = (int) maps.stream().filter(RenderedMaps.State::upToDate).count();
+        Set<String> conflicts = matchedNamespaces.stream().flatMap(ns -> ns.conflicts().stream())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        List<String> refusals = maps.stream().map(RenderedMaps.State::refusal).filter(Objects::nonNull).toList();
+        List<Drift> drifted = maps.stream().map(RenderedMaps.State::drift).filter(Objects::nonNull).toList();
         status.setMatchedNamespaces(matched);
         status.setRenderedNamespaces(rendered);
-        status.setDrift(ledger.snapshot(owner));
+        status.setDrift(driftRecord);
 
         Conditions conditions = new Conditions(previous.getConditions(), policy.getMetadata().getGeneration(), now);
         // Stalled: nothing moves until someone acts, on the spec (InvalidSpec) or on what refuses the map writes.

@@ -7,16 +7,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import io.agentpolicy.api.AgentIncident;
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionStatus;
 import io.agentpolicy.api.ApiConstants;
+import io.agentpolicy.api.EngineerStanding;
 import io.agentpolicy.api.ExceptionState;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.api.PodCompliance;
@@ -26,19 +29,20 @@ import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.SessionLifetime;
-import io.agentpolicy.operator.drift.Drift;
-import io.agentpolicy.operator.drift.DriftGuard;
-import io.agentpolicy.operator.drift.DriftLedger;
-import io.agentpolicy.operator.drift.DriftOwner;
-import io.agentpolicy.operator.support.Bounded;
-import io.agentpolicy.operator.support.EventRecorder;
-import io.agentpolicy.operator.support.EventRecorder.Reason;
-import io.agentpolicy.operator.support.JsonTrees;
-import io.agentpolicy.operator.support.LeanCaches;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
-import io.agentpolicy.operator.support.Namespaces;
-import io.agentpolicy.operator.support.PolicyChanges;
-import io.agentpolicy.operator.support.PolicyValidation;
+import io.agentpolicy.engine.StandingNames;
+import io.agentpolicy.engine.TrackRecord;
+import io.agentpolicy.operator.cache.Bounded;
+import io.agentpolicy.operator.cache.LeanCaches;
+import io.agentpolicy.operator.cache.Namespaces;
+import io.agentpolicy.operator.cache.PolicyChanges;
+import io.agentpolicy.operator.cache.PolicyValidation;
+import io.agentpolicy.operator.maps.DriftOwner;
+import io.agentpolicy.operator.maps.RenderedMap;
+import io.agentpolicy.operator.maps.RenderedMaps;
+import io.agentpolicy.operator.reporting.EventRecorder.Reason;
+import io.agentpolicy.operator.reporting.EventRecorder;
+import io.agentpolicy.operator.reporting.JsonTrees;
+import io.agentpolicy.operator.track.TrackRecords;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -81,13 +85,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     SessionConfigMap sessionMap;
 
     @Inject
-    DriftGuard drift;
-
-    @Inject
-    DriftLedger ledger;
-
-    @Inject
-    SessionStatusBuilder statusBuilder;
+    RenderedMaps maps;
 
     @Inject
     AuditTrail audit;
@@ -105,11 +103,14 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     private InformerEventSource<ConfigMap, AgentSession> configMaps;
     private InformerEventSource<Pod, AgentSession> pods;
     private InformerEventSource<AgentSessionApproval, AgentSession> approvals;
+    private InformerEventSource<AgentIncident, AgentSession> incidents;
+    private InformerEventSource<EngineerStanding, AgentSession> standings;
 
     @Override
     public List<EventSource<?, AgentSession>> prepareEventSources(EventSourceContext<AgentSession> context) {
         context.getPrimaryCache().addIndexers(Map.of(BY_POLICY, session -> session.getStatus() == null
-                || session.getStatus().getPolicies() == null ? List.of() : session.getStatus().getPolicies()));
+                || session.getStatus().getPolicies() == null ? List.of() : session.getStatus().getPolicies(),
+                TrackRecords.BY_ENGINEER, session -> TrackRecords.engineerKey(engineerOf(session))));
         // Policies and namespaces are cluster-scoped: watched whole even when sessions are watched in a few
         // namespaces only (inheriting the controller's namespaces would split them into per-namespace caches).
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, AgentSession.class)
@@ -126,14 +127,15 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .build(), context);
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, AgentSession.class)
                 .withName("session-config-maps")
-                .withLabelSelector(ManagedConfigMaps.MANAGED_SELECTOR + "," + ApiConstants.SESSION_LABEL)
+                .withLabelSelector(RenderedMap.SESSION_SELECTOR)
                 .withItemStore(LeanCaches.renderedConfigMaps())
                 .withSecondaryToPrimaryMapper(AgentSessionReconciler::sessionOf)
                 .withOnUpdateFilter((changed, before) -> {
-                    witness(before, changed, context);
+                    maps.witnessed(before, changed);
                     return true;
                 })
                 .build(), context);
+        maps.watchedBy(configMaps);
         pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, AgentSession.class)
                 .withName("session-pods")
                 .withLabelSelector(ApiConstants.SESSION_LABEL)
@@ -148,7 +150,20 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .withSecondaryToPrimaryMapper(approval -> Set.of(answered(approval)))
                 .build(), context);
         approvals.addIndexers(Map.of(BY_SESSION, approval -> List.of(indexKey(answered(approval)))));
-        return List.of(policies, namespaces, configMaps, pods, approvals);
+        // An engineer's incidents (everywhere: some triggers count across namespaces) and their standing (the sessions
+        // that ended) decide every session of theirs again.
+        incidents = new InformerEventSource<>(InformerEventSourceConfiguration.from(AgentIncident.class, AgentSession.class)
+                .withName("session-incidents")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(incident -> sessionsOf(incident.getSpec() == null ? null : incident.getSpec().getEngineer(), context))
+                .build(), context);
+        incidents.addIndexers(Map.of(TrackRecords.BY_ENGINEER,
+                incident -> TrackRecords.engineerKey(incident.getSpec() == null ? null : incident.getSpec().getEngineer())));
+        standings = new InformerEventSource<>(InformerEventSourceConfiguration.from(EngineerStanding.class, AgentSession.class)
+                .withName("session-standings")
+                .withSecondaryToPrimaryMapper(standing -> sessionsOf(standing.getStatus() == null ? null : standing.getStatus().getEngineer(), context))
+                .build(), context);
+        return List.of(policies, namespaces, configMaps, pods, approvals, incidents, standings);
     }
 
     @Override
@@ -168,26 +183,26 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         AgentSessionStatus status;
         if (namespace == null || !invalid.isEmpty()) {
             // Keep the last decision and map while a governing policy is invalid: never act on a broken spec.
-            status = statusBuilder.frozen(session, previous, invalid, now);
+            status = SessionStatusCalculator.frozen(session, previous, invalid, now);
         } else {
             List<AgentSessionApproval> answers = approvals.byIndex(BY_SESSION, indexKey(ResourceID.fromResource(session)));
-            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session, answers, now),
+            Decision decision = lifetime.bound(engine.decide(all, Namespaces.info(namespace), session, answers, history(session, context), now),
                     Rfc3339.parse(session.getMetadata().getCreationTimestamp()), now);
             RenderedSettings rendered = decision.phase().runs() ? sessionMap.render(decision) : null;
             ConfigMap desired = rendered == null ? null : sessionMap.desired(session, decision, rendered);
             DriftOwner owner = DriftOwner.of(session);
+            RenderedMaps.State map = null;
             if (desired != null) {
-                boolean renderedBefore = previous.getConfigMap() != null;
-                drift.converge(actualMap, desired, decision.merged().enforcement(), List.of(owner), decision.tier(), renderedBefore,
-                        configMaps, now);
+                RenderedMaps.Target target = new RenderedMaps.Target(desired, decision.merged().enforcement(), List.of(owner), decision.tier());
+                maps.converge(actualMap, target, previous.getConfigMap() != null, configMaps, now);
+                map = maps.state(configMaps.get(ResourceID.fromResource(desired)).orElse(null), target, now);
             } else {
-                drift.remove(actualMap);
+                maps.remove(actualMap);
             }
-            Drift remaining = desired == null ? null
-                    : drift.currentDrift(configMaps.get(ResourceID.fromResource(desired)).orElse(null), desired);
             PodCompliance compliance = PodComplianceCheck.check(sessionPods,
                     desired == null ? null : desired.getMetadata().getName(), decision.effectiveMode());
-            status = statusBuilder.decided(session, previous, decision, rendered, compliance, remaining, ledger.snapshot(owner), now);
+            status = SessionStatusCalculator.decided(session, previous, decision, rendered, compliance, map == null ? null : map.drift(),
+                    maps.driftRecord(owner), now);
             recordChanges(session, previous, status, decision, now);
             UpdateControl<AgentSession> control = updateStatus(session, previous, status);
             if (decision.nextTransition() != null) {
@@ -199,19 +214,29 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
         return updateStatus(session, previous, status);
     }
 
-    /** Every watched change of a session map is checked for drift, before any reconcile might restore it. */
-    private void witness(ConfigMap before, ConfigMap changed, EventSourceContext<AgentSession> context) {
-        sessionOf(before).stream().findFirst().flatMap(id -> context.getPrimaryCache().get(id)).ifPresent(session -> {
-            List<String> names = session.getStatus() == null || session.getStatus().getPolicies() == null ? List.of()
-                    : session.getStatus().getPolicies();
-            List<PermissionPolicy> governing = names.stream().map(name -> policies.get(new ResourceID(name)))
-                    .flatMap(java.util.Optional::stream).toList();
-            if (!governing.isEmpty()) {
-                Instant now = clock.instant();
-                drift.witness(before, changed, engine.merge(governing, now).enforcement(), List.of(DriftOwner.of(session)),
-                        session.getStatus().getTier(), now);
-            }
-        });
+    /**
+     * The engineer's track record: their incidents and the sessions their standing records as ended. The standing is
+     * created on first sight of the engineer (an empty one; the standing controller fills it in).
+     */
+    private TrackRecord.History history(AgentSession session, Context<AgentSession> context) {
+        String engineer = engineerOf(session);
+        if (engineer == null) {
+            return TrackRecord.History.NONE;
+        }
+        Optional<EngineerStanding> standing = standings.get(new ResourceID(StandingNames.of(engineer)));
+        if (standing.isEmpty()) {
+            TrackRecords.ensureStanding(context.getClient(), engineer);
+        }
+        return TrackRecords.history(incidents.byIndex(TrackRecords.BY_ENGINEER, engineer),
+                standing.map(EngineerStanding::getStatus).orElse(null));
+    }
+
+    private static String engineerOf(AgentSession session) {
+        return session.getSpec() == null ? null : session.getSpec().getEngineer();
+    }
+
+    private static Set<ResourceID> sessionsOf(String engineer, EventSourceContext<AgentSession> context) {
+        return engineer == null ? Set.of() : idsOf(context.getPrimaryCache().byIndex(TrackRecords.BY_ENGINEER, engineer).stream());
     }
 
     private List<String> invalidGoverning(List<PermissionPolicy> all, Namespace namespace, AgentSessionStatus previous) {

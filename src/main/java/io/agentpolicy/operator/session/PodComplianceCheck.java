@@ -14,7 +14,7 @@ import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.api.PermissionMode;
 import io.agentpolicy.api.PodCompliance;
 import io.agentpolicy.api.PodViolation;
-import io.agentpolicy.operator.support.LockedModeFlags;
+import io.agentpolicy.operator.admission.LockedModeFlags;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;

@@ -3,14 +3,13 @@ package io.agentpolicy.operator.session;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.ApiConstants;
 import io.agentpolicy.engine.Decision;
 import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.SettingsRenderer;
-import io.agentpolicy.operator.support.ManagedConfigMaps;
+import io.agentpolicy.operator.maps.RenderedMap;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -21,9 +20,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
  */
 @ApplicationScoped
 public class SessionConfigMap {
-
-    @Inject
-    ManagedConfigMaps maps;
 
     public static String nameOf(String session) {
         return ApiConstants.SESSION_CONFIG_MAP_PREFIX + session;
@@ -36,7 +32,7 @@ public class SessionConfigMap {
 
     public ConfigMap desired(AgentSession session, Decision decision, RenderedSettings rendered) {
         String name = session.getMetadata().getName();
-        return maps.desired(session.getMetadata().getNamespace(), nameOf(name), rendered, decision.tier(), decision.policies(),
+        return RenderedMap.desired(session.getMetadata().getNamespace(), nameOf(name), rendered, decision.tier(), decision.policies(),
                 java.util.List.of(owner(session)), Map.of(ApiConstants.SESSION_LABEL, name));
     }
 
