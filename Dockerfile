@@ -15,19 +15,12 @@ COPY target/quarkus-app/lib/ /deployments/lib/
 COPY target/quarkus-app/quarkus-run.jar /deployments/
 COPY target/quarkus-app/app/ /deployments/app/
 COPY target/quarkus-app/quarkus/ /deployments/quarkus/
+COPY src/main/docker/jvm.options /deployments/
 
 USER 185:185
 WORKDIR /deployments
 EXPOSE 8080
 
-# The root filesystem may be read-only: /tmp is the only place written (the chart mounts an emptyDir there).
-# JVM options, measured with hack/benchmark.sh (BENCHMARKS.md), which runs the operator with exactly these:
-# - the heap follows the container's memory limit (75 % of it at most);
-# - the serial collector: one small heap, no collector threads competing with the reconciles for the CPU;
-# - the C1 compiler only: the operator's work comes in bursts of I/O, and C2's compilations took 45 % of its CPU
-#   during cold convergence, more than the faster code ever saved (1,000 namespaces: 19.9 s -> 13.4 s);
-# - a heap that stays close to what is live (10-20 % free after a collection instead of 40-70 %): the informer
-#   caches are most of it, and the peak resident memory at 3,000 namespaces fell from 361 to 312 MiB.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", \
-    "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-Djava.io.tmpdir=/tmp", \
-    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", "/deployments/quarkus-run.jar"]
+# The JVM options live in src/main/docker/jvm.options (with the reasons for each), shared with the image that
+# hack/operator-image.sh builds without Docker and with hack/benchmark.sh.
+ENTRYPOINT ["java", "@/deployments/jvm.options", "-jar", "/deployments/quarkus-run.jar"]

@@ -8,7 +8,7 @@
 #   --with-3000                 add N = 3,000
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
 #   --profile                   record the operator with JFR (method samples) and print where its CPU time went
-#   --operator-java-opts OPTS   the operator's JVM options; by default the Dockerfile's, with -XX:MaxRAM at the
+#   --operator-java-opts OPTS   the operator's JVM options; by default the image's (src/main/docker/jvm.options), with -XX:MaxRAM at the
 #                               chart's memory limit (as in a container); "" runs a plain java -jar, sized from
 #                               this machine's memory
 #
@@ -17,10 +17,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# The operator runs as the image runs it: the JVM options of the Dockerfile's ENTRYPOINT, and -XX:MaxRAM set to the
+# The operator runs as the image runs it: the image's JVM options (src/main/docker/jvm.options), and -XX:MaxRAM set to the
 # chart's memory limit, which is what the JVM sizes itself from in a container.
 memory_limit="$(awk '/^resources:/ {r = 1} r && /limits:/ {l = 1} r && l && /memory:/ {print $2; exit}' helm/agent-policy-operator/values.yaml)"
-DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=${memory_limit%Mi}m $(grep -o '"-XX:[^"]*"' Dockerfile | tr -d '"' | tr '\n' ' ')"
+DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=${memory_limit%Mi}m $(grep -o '^-XX:[^ ]*' src/main/docker/jvm.options | tr '\n' ' ')"
 sizes="100,1000"
 markdown=()
 profile=false

@@ -7,8 +7,9 @@
 #   $KUBE_API_TEST_DIR/helm/<version>/helm
 # A second run finds the binaries (checked by their --version output) and does nothing.
 #
-# Usage: hack/kube-binaries.sh            build what is missing
-#        hack/kube-binaries.sh --print    print the paths, one KEY=path per line (no build)
+# Usage: hack/kube-binaries.sh              build what is missing
+#        hack/kube-binaries.sh --with-node  also kubelet, kube-controller-manager and kube-scheduler (for a node)
+#        hack/kube-binaries.sh --print      print the paths, one KEY=path per line (no build)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +25,9 @@ if [[ "${1:-}" == "--print" ]]; then
   echo "KUBE_APISERVER=$K8S_DIR/kube-apiserver"
   echo "ETCD=$K8S_DIR/etcd"
   echo "KUBECTL=$K8S_DIR/kubectl"
+  echo "KUBELET=$K8S_DIR/kubelet"
+  echo "KUBE_CONTROLLER_MANAGER=$K8S_DIR/kube-controller-manager"
+  echo "KUBE_SCHEDULER=$K8S_DIR/kube-scheduler"
   echo "HELM=$HELM_DIR/helm"
   exit 0
 fi
@@ -80,5 +84,12 @@ if ! has_version "$HELM_DIR/helm" "v$HELM_VERSION" version; then
     helm_ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$k8s_minor"
   done
   build helm "$HELM_DIR/helm" helm.sh/helm/v3/cmd/helm "$helm_ld"
+fi
+if [[ "${1:-}" == "--with-node" ]]; then
+  for component in kubelet kube-controller-manager kube-scheduler; do
+    if ! has_version "$K8S_DIR/$component" "v$K8S_VERSION" --version; then
+      build kubernetes "$K8S_DIR/$component" "k8s.io/kubernetes/cmd/$component" "$(k8s_ldflags)"
+    fi
+  done
 fi
 log "ready in $CACHE"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane for people, the demo and the benchmark: etcd + kube-apiserver on loopback,
-# RBAC authorization on, an admin kubeconfig (group system:masters). There is no controller-manager and no
-# kubelet: no garbage collection, namespaces never finish deleting, pods stay Pending.
+# RBAC authorization on, an admin kubeconfig (group system:masters). By default there is no controller-manager and
+# no kubelet: no garbage collection, namespaces never finish deleting, pods stay Pending. With --with-node, a node
+# joins (hack/local-node.sh: containerd, kubelet, kube-controller-manager, kube-scheduler; root only, one per machine).
 #
-# Usage: hack/local-cluster.sh up      start (idempotent) and print how to use it
-#        hack/local-cluster.sh down    stop and delete the state
+# Usage: hack/local-cluster.sh up [--with-node]  start (idempotent) and print how to use it
+#        hack/local-cluster.sh import-image FILE.tar  load an OCI image archive into the node's containerd
+#        hack/local-cluster.sh down    stop and delete the state (the node's pods included)
 #        hack/local-cluster.sh env     print `export KUBECONFIG=...` and a PATH with the matching kubectl and helm
 #        hack/local-cluster.sh status  exit 0 when the API server answers
 #        hack/local-cluster.sh stop-apiserver|stop-etcd    stop one process, keeping the state (for fault tests)
@@ -25,7 +27,7 @@ KUBECONFIG_FILE="$STATE/admin.kubeconfig"
 log() { echo "[local-cluster] $*" >&2; }
 
 binaries() {
-  "$HERE/kube-binaries.sh" >&2
+  "$HERE/kube-binaries.sh" "$@" >&2
   eval "$("$HERE/kube-binaries.sh" --print)"
 }
 
@@ -89,16 +91,33 @@ start_etcd() {
   echo $! > "$STATE/etcd.pid"
 }
 
+with_node() { [[ -f "$STATE/node.enabled" ]]; }
+
+# Without a node, the API server listens on loopback only and no ServiceAccount admission mounts tokens (no
+# controller creates the accounts). With one, pods must reach it (the node's address, through the `kubernetes`
+# Service), kubelets are authorized as nodes, and it talks to the kubelet for logs and exec.
+network_flags() {
+  if with_node; then
+    echo --bind-address 0.0.0.0 --advertise-address "$(ip -4 route get 1.1.1.1 | sed -n 's/.* src \([0-9.]*\).*/\1/p')" \
+      --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
+      --kubelet-client-certificate "$STATE/pki/apiserver-kubelet-client.crt" \
+      --kubelet-client-key "$STATE/pki/apiserver-kubelet-client.key" --kubelet-preferred-address-types InternalIP
+  else
+    echo --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --authorization-mode RBAC \
+      --disable-admission-plugins ServiceAccount
+  fi
+}
+
 # Extra kube-apiserver flags come last, so they override the ones above.
 start_apiserver() {
   log "starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$API_PORT"
-  nohup "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+  # shellcheck disable=SC2046 # network_flags prints separate words, no spaces inside them
+  nohup "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" $(network_flags) --secure-port "$API_PORT" \
     --tls-cert-file "$STATE/pki/serving.crt" --tls-private-key-file "$STATE/pki/serving.key" \
-    --client-ca-file "$STATE/pki/ca.crt" --authorization-mode RBAC \
+    --client-ca-file "$STATE/pki/ca.crt" \
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$STATE/pki/sa.pub" \
     --service-account-signing-key-file "$STATE/pki/sa.key" --service-cluster-ip-range 10.0.0.0/24 \
-    --disable-admission-plugins ServiceAccount --allow-privileged=true --profiling=false "$@" \
+    --allow-privileged=true --profiling=false "$@" \
     >>"$STATE/kube-apiserver.log" 2>&1 &
   echo $! > "$STATE/kube-apiserver.pid"
 }
@@ -123,21 +142,36 @@ stop_process() {
   fi
 }
 
+# node <command>: hack/local-node.sh with this cluster's settings
+node() {
+  STATE="$STATE" API_PORT="$API_PORT" KUBECONFIG_FILE="$KUBECONFIG_FILE" HERE="$HERE" K8S_VERSION="$K8S_VERSION" \
+    KUBECTL="$KUBECTL" KUBELET="$KUBELET" KUBE_CONTROLLER_MANAGER="$KUBE_CONTROLLER_MANAGER" \
+    KUBE_SCHEDULER="$KUBE_SCHEDULER" "$HERE/local-node.sh" "$@"
+}
+
 up() {
   eval "$("$HERE/kube-binaries.sh" --print)"
-  if answers; then
+  local node_flag=()
+  [[ "${1:-}" == "--with-node" ]] && node_flag=(--with-node)
+  if answers && { ((${#node_flag[@]} == 0)) || with_node; }; then
     log "already running at https://127.0.0.1:$API_PORT"
   else
-    binaries
+    binaries "${node_flag[@]}"
     mkdir -p "$STATE"
     certificates
+    if ((${#node_flag[@]})) && ! with_node; then
+      touch "$STATE/node.enabled"
+      stop_process kube-apiserver
+    fi
+    with_node && node certificates
     running etcd || start_etcd
     running kube-apiserver || start_apiserver
     kubeconfig
     await_ready
   fi
+  with_node && node up
   cat >&2 <<EOF
-[local-cluster] Kubernetes $(KUBECONFIG="$KUBECONFIG_FILE" kubectl version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) at https://127.0.0.1:$API_PORT (no controllers, no kubelet)
+[local-cluster] Kubernetes $(KUBECONFIG="$KUBECONFIG_FILE" kubectl version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) at https://127.0.0.1:$API_PORT ($(with_node && echo "one node" || echo "no controllers, no kubelet"))
 [local-cluster] use it with:
   eval "\$(hack/local-cluster.sh env)"    # KUBECONFIG, plus kubectl $K8S_VERSION and helm on PATH
 [local-cluster] stop it with: hack/local-cluster.sh down
@@ -145,6 +179,8 @@ EOF
 }
 
 down() {
+  eval "$("$HERE/kube-binaries.sh" --print)"
+  node down
   stop_process kube-apiserver
   stop_process etcd
   rm -rf "$STATE"
@@ -152,7 +188,11 @@ down() {
 }
 
 case "${1:-}" in
-  up) up ;;
+  up) up "${2:-}" ;;
+  import-image)
+    eval "$("$HERE/kube-binaries.sh" --print)"
+    node import-image "$2"
+    ;;
   down) down ;;
   env)
     eval "$("$HERE/kube-binaries.sh" --print)"
@@ -174,5 +214,5 @@ case "${1:-}" in
     # The API server's etcd client reconnects with a backoff of its own: it serves again some seconds later.
     await_ready
     ;;
-  *) echo "usage: $0 up|down|env|status|stop-apiserver|start-apiserver [FLAG...]|stop-etcd|start-etcd" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--with-node]|import-image FILE.tar|down|env|status|stop-apiserver|start-apiserver [FLAG...]|stop-etcd|start-etcd" >&2; exit 2 ;;
 esac

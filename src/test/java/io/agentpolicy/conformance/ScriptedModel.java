@@ -19,28 +19,34 @@ import com.sun.net.httpserver.HttpServer;
  * A stand-in for the Anthropic Messages API on loopback: the only fake part of a conformance run. It answers each
  * streaming {@code POST /v1/messages} with the next tool call of its script (which one is told by how many tool
  * results the request carries back), and once the script is done, with a short text that ends the turn. Requests
- * without tools (side queries of the client) get the text.
+ * without tools (side queries of the client) get the text. The node's agent pods (NodeIT) reach it on the node's
+ * address instead of loopback.
  */
-final class ScriptedModel implements AutoCloseable {
+public final class ScriptedModel implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One tool call the model asks for. */
-    record ToolCall(String name, Map<String, Object> input) {
+    public record ToolCall(String name, Map<String, Object> input) {
     }
 
     private final HttpServer server;
     private final List<ToolCall> script;
 
     ScriptedModel(List<ToolCall> script) throws IOException {
+        this(script, InetAddress.getLoopbackAddress());
+    }
+
+    /** Listens on a free port of the given address. */
+    public ScriptedModel(List<ToolCall> script, InetAddress address) throws IOException {
         this.script = List.copyOf(script);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
     /** What ANTHROPIC_BASE_URL points at. */
-    String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    public String baseUrl() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -37,6 +37,7 @@ public final class TestCluster {
     /** The test JVM that started a cluster: a cluster whose JVM died (killed, timed out) is stopped by the next run. */
     private static final String OWNER_FILE = "owner.pid";
     private static TestCluster instance;
+    private static TestCluster withNode;
 
     private final Path stateDirectory;
     private final Map<String, String> scriptEnvironment;
@@ -44,33 +45,86 @@ public final class TestCluster {
     private final KubernetesClient admin;
     private final String version;
 
-    private TestCluster(Path stateDirectory, int apiPort, int etcdPort) {
+    private TestCluster(Path stateDirectory, int apiPort, int etcdPort, boolean node) {
         this.stateDirectory = stateDirectory;
+        // one node per machine: a node test of another run on the machine is waited for, up to 15 minutes
         this.scriptEnvironment = Map.of("LOCAL_CLUSTER_DIR", stateDirectory.toString(),
-                "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort));
-        runScript(scriptEnvironment, "up");
+                "LOCAL_CLUSTER_PORT", String.valueOf(apiPort), "LOCAL_ETCD_PORT", String.valueOf(etcdPort),
+                "LOCAL_NODE_WAIT", node ? "900" : "0");
+        long start = System.nanoTime();
+        runScript(scriptEnvironment, node ? new String[] {"up", "--with-node"} : new String[] {"up"});
         this.kubeconfig = stateDirectory.resolve("admin.kubeconfig");
         this.admin = new KubernetesClientBuilder().withConfig(configFor(null)).build();
         this.version = admin.getKubernetesVersion().getGitVersion();
-        LOG.infof("Integration tests run against a real kube-apiserver %s + etcd at %s", version, admin.getMasterUrl());
-        installCrds(Path.of("crds"));
+        if (node) {
+            // the chart installs the CRDs, as it does for users
+            LOG.infof("Integration tests run against a real kube-apiserver %s + etcd at %s with a node (containerd, kubelet, "
+                    + "controller-manager, scheduler), started in %d ms", version, admin.getMasterUrl(), (System.nanoTime() - start) / 1_000_000);
+        } else {
+            LOG.infof("Integration tests run against a real kube-apiserver %s + etcd at %s", version, admin.getMasterUrl());
+            installCrds(Path.of("crds"));
+        }
     }
 
     /** The shared cluster, started on first use and stopped when the JVM exits. */
     public static synchronized TestCluster get() {
         if (instance == null) {
-            try {
-                stopClustersOfDeadTestRuns();
-                int etcdPort = freePortPair();
-                Path state = Files.createTempDirectory(STATE_PREFIX);
-                Files.writeString(state.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
-                instance = new TestCluster(state, freePort(), etcdPort);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start the test cluster", e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+            instance = start(false);
         }
         return instance;
+    }
+
+    /**
+     * A second cluster with a node (hack/local-cluster.sh up --with-node), started on first use and stopped when
+     * the JVM exits; no CRDs installed. A machine where the node cannot start fails the caller with the script's
+     * reason (e.g. no root, another node running, the kubelet not Ready).
+     */
+    public static synchronized TestCluster withNode() {
+        if (withNode == null) {
+            withNode = start(true);
+        }
+        return withNode;
+    }
+
+    private static TestCluster start(boolean node) {
+        TestCluster cluster;
+        Path state = null;
+        try {
+            stopClustersOfDeadTestRuns();
+            int etcdPort = freePortPair();
+            state = Files.createTempDirectory(STATE_PREFIX);
+            Files.writeString(state.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
+            cluster = new TestCluster(state, freePort(), etcdPort, node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the test cluster", e);
+        } catch (RuntimeException e) {
+            // a node that could not start leaves a running control plane behind
+            if (state != null) {
+                runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
+            }
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
+        return cluster;
+    }
+
+    /** kubectl against this cluster, feeding stdin (may be null). */
+    public Kubectl.Result kubectl(String stdin, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(binary("KUBECTL").toString(), "--kubeconfig=" + kubeconfig));
+        command.addAll(List.of(arguments));
+        return Kubectl.execute(command, stdin, Map.of());
+    }
+
+    /** helm against this cluster. */
+    public Kubectl.Result helm(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(binary("HELM").toString(), "--kubeconfig=" + kubeconfig));
+        command.addAll(List.of(arguments));
+        return Kubectl.execute(command, null, Map.of());
+    }
+
+    /** Loads an OCI image archive into the node's containerd (hack/local-cluster.sh import-image). */
+    public void importImage(Path archive) {
+        runScript(scriptEnvironment, "import-image", archive.toString());
     }
 
     /** A client authenticated as cluster admin (group system:masters). */
@@ -194,7 +248,9 @@ public final class TestCluster {
                         .map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
                 if (orphaned) {
                     LOG.infof("stopping the test cluster left behind in %s", state);
-                    runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
+                    if (state != null) {
+                runScript(Map.of("LOCAL_CLUSTER_DIR", state.toString()), "down");
+            }
                 }
             }
         }

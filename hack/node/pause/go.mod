@@ -1,0 +1,3 @@
+module agentpolicy.local/node/pause
+
+go 1.26.0
