@@ -1,7 +1,6 @@
 package io.agentpolicy.operator.config;
 
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -82,17 +81,19 @@ public class LeaderLease {
         exit.start();
     }
 
-    /** Hands the lease back so the next replica need not wait for it to lapse (what fabric8's releaseOnCancel does). */
+    /**
+     * Hands the lease back by deleting it, so the next replica need not wait for it to lapse (it creates a new one at
+     * its next retry) and nothing of the operator's outlives `helm uninstall`.
+     */
     private void release() {
         String namespace = config.leaderElection().leaseNamespace().orElseGet(client::getNamespace);
-        LeaseLock lock = new LeaseLock(namespace, config.leaderElection().leaseName(), identity);
+        String name = config.leaderElection().leaseName();
         try {
-            LeaderElectionRecord current = lock.get(client);
+            LeaderElectionRecord current = new LeaseLock(namespace, name, identity).get(client);
             if (current == null || !identity.equals(current.getHolderIdentity())) {
                 return;
             }
-            ZonedDateTime now = ZonedDateTime.now();
-            lock.update(client, new LeaderElectionRecord("", Duration.ofSeconds(1), now, now, current.getLeaderTransitions()));
+            client.leases().inNamespace(namespace).withName(name).delete();
             LOG.infof("%s released the lease", identity);
         } catch (KubernetesClientException e) {
             LOG.warnf("could not release the lease (the next replica takes it when it lapses): %s", e.getMessage());
