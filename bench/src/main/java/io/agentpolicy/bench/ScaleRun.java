@@ -80,8 +80,9 @@ final class ScaleRun {
                 Snapshot beforeStart = new Snapshot(cluster);
                 List<String> javaOptions = options.all("operator-java-opt");
                 log("starting the operator" + (javaOptions.isEmpty() ? "" : " with " + javaOptions));
-                try (OperatorProcess operator = OperatorProcess.start(operatorJava(), options.path("operator-app"), options.path("operator-kubeconfig"),
-                        work.resolve("operator-" + size + ".log"), javaOptions, work.resolve("operator.pid"))) {
+                try (OperatorProcess operator = OperatorProcess.start(operatorJava(), options.path("operator-app"),
+                        options.path("operator-kubeconfig"), work.resolve("operator-" + size + ".log"), javaOptions,
+                        work.resolve("operator.pid"))) {
                     cpu.with("operator", operator.process.pid());
                     Map<String, Double> cpuAtStart = cpu.snapshot();
                     long convergedAt = convergence.await(Duration.ofMinutes(options.number("timeout-minutes", 30)));
@@ -113,15 +114,16 @@ final class ScaleRun {
                             edits, Duration.ofMillis(300), Duration.ofSeconds(30));
                     log(String.format("drift: p50 %.0f ms, p95 %.0f ms", drift.millis().p50(), drift.millis().p95()));
 
-                    Results.Convergence convergenceResult = new Results.Convergence(round(fromStart),
-                            round(operator.readySeconds().orElseThrow(() -> new IllegalStateException("the operator never reported ready"))), round(firstReconcile),
+                    double ready = operator.readySeconds()
+                            .orElseThrow(() -> new IllegalStateException("the operator never answered /q/health/ready"));
+                    Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(ready), round(firstReconcile),
                             round(firstMap), round(fromStart - firstReconcile), round(operator.secondsSinceStart(quietAt)),
                             round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()),
                             round(fromStart / sameWritesCeiling.seconds()), round((fromStart - firstReconcile) / sameWritesCeiling.seconds()),
                             verified, convergenceCpu, ceilingCpu, sameWritesCeilingCpu, operatorCpuByThread, reconciles);
                     return new Results.Size(size, startedAt.toString(), environment(cluster, loadBefore, load.max()), setupSeconds,
-                            ceiling, sameWritesCeiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle), fanOut, drift,
-                            memory(operator, javaOptions));
+                            ceiling, sameWritesCeiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle),
+                            fanOut, drift, memory(operator, javaOptions));
                 }
             }
         }
@@ -162,8 +164,8 @@ final class ScaleRun {
 
     private Results.Environment environment(Cluster cluster, double loadBefore, double loadMax) throws IOException, InterruptedException {
         return new Results.Environment(Machine.cpuModel(), Runtime.getRuntime().availableProcessors(), round(Machine.memoryGiB()),
-                Machine.java(operatorJava()), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")), options.text("commit", "unknown"),
-                loadBefore, loadMax);
+                Machine.java(operatorJava()), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")),
+                options.text("commit", "unknown"), loadBefore, loadMax);
     }
 
     /** The API server's request counters and the benchmark's own, at one instant. */
