@@ -65,7 +65,7 @@ public final class Benchmark {
         sizes.sort(Comparator.comparingInt(Results.Size::size));
         Results.Run run = new Results.Run(LocalDate.now().toString(), sizes);
         JSON.writeValue(options.path("json").toFile(), run);
-        Chart.draw(sizes, "Cold convergence: agent-policy-operator vs the API server's ceiling (" + run.date() + ")", options.path("chart"));
+        Chart.draw(sizes, "Cold convergence: agent-policy-operator vs the API server's ceilings (" + run.date() + ")", options.path("chart"));
         String markdown = Report.markdown(run);
         System.out.println(markdown);
         if (options.has("markdown")) {
