@@ -4,6 +4,7 @@
 # bench/results/convergence.png.
 #
 # Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opts OPTS]
+#                          [--java JDK_HOME] [--aot-cache]
 #   --sizes LIST                namespace counts, comma-separated (default 100,1000)
 #   --with-3000                 add N = 3,000
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
@@ -11,6 +12,11 @@
 #   --operator-java-opts OPTS   the operator's JVM options; by default the image's (src/main/docker/jvm.options), with -XX:MaxRAM at the
 #                               chart's memory limit (as in a container); "" runs a plain java -jar, sized from
 #                               this machine's memory
+#   --java JDK_HOME             the Java runtime that runs the operator (e.g. /usr/lib/jvm/temurin-25-jdk-amd64); by
+#                               default the java on the PATH. The operator is built for Java 17 either way
+#   --aot-cache                 (Java 25) run the operator with an AOT cache (JEP 483/514/515): a training run of the
+#                               operator, with the same JVM options, against a throwaway control plane holding the
+#                               examples writes it (-XX:AOTCacheOutput), the measured runs read it (-XX:AOTCache)
 #
 # Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
 # afterwards together with the operator, also on failure or Ctrl-C. Needs the README's set-up: Java 17, Go, openssl, curl.
@@ -25,6 +31,8 @@ sizes="100,1000"
 markdown=()
 profile=false
 operator_java_opts="$DEFAULT_OPERATOR_JAVA_OPTS"
+operator_java="java"
+aot_cache=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -32,6 +40,8 @@ while [[ $# -gt 0 ]]; do
     --write-markdown) markdown=(--markdown BENCHMARKS.md); shift ;;
     --profile) profile=true; shift ;;
     --operator-java-opts) operator_java_opts="$2"; shift 2 ;;
+    --java) operator_java="$2/bin/java"; shift 2 ;;
+    --aot-cache) aot_cache=true; shift ;;
     *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
@@ -78,10 +88,10 @@ stop_size() {
 trap stop_size EXIT
 trap 'exit 130' INT TERM
 
-results=()
-for n in ${sizes//,/ }; do
-  say "N = $n: a fresh control plane, the CRDs and the five example policies"
-  cluster_dir="$work/cluster-$n"
+# A fresh control plane in $work/cluster-NAME on free loopback ports, with the CRDs, the five example policies, and
+# $work/operator-NAME.kubeconfig for the operator.
+start_cluster() {
+  cluster_dir="$work/cluster-$1"
   LOCAL_CLUSTER_DIR="$cluster_dir"
   LOCAL_CLUSTER_PORT="$(free_port 27443)"
   LOCAL_ETCD_PORT="$(free_port 34790)"
@@ -97,7 +107,7 @@ for n in ${sizes//,/ }; do
   kubectl create serviceaccount agent-policy-operator -n agentpolicy-system >/dev/null
   kubectl create clusterrolebinding agent-policy-operator-benchmark --clusterrole=cluster-admin \
     --serviceaccount=agentpolicy-system:agent-policy-operator >/dev/null
-  operator_kubeconfig="$work/operator-$n.kubeconfig"
+  operator_kubeconfig="$work/operator-$1.kubeconfig"
   cat >"$operator_kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
@@ -115,9 +125,53 @@ contexts:
   context: {cluster: benchmark, user: agent-policy-operator}
 current-context: benchmark
 EOF
+}
+
+# The AOT cache: a training run of the operator with the measured runs' JVM options (the cache is only used by a JVM
+# started with the same ones) against a throwaway control plane holding the examples, until it is ready and has
+# decided every example session; the JVM writes the cache when it exits on SIGTERM.
+aot_options=()
+if $aot_cache; then
+  say "AOT cache: a training run of the operator against a throwaway control plane holding the examples"
+  start_cluster aot-training
+  kubectl apply -f examples/namespaces.yaml -f examples/sessions/ >/dev/null
+  port="$(free_port 18080)"
+  # shellcheck disable=SC2086 # the options are separate words
+  KUBECONFIG="$operator_kubeconfig" QUARKUS_HTTP_PORT="$port" AGENTPOLICY_LEADER_ELECTION_ENABLED=false \
+    "$operator_java" $operator_java_opts -XX:AOTCacheOutput="$work/operator.aot" -jar "$work/operator/quarkus-run.jar" \
+    >"$work/operator-aot-training.log" 2>&1 &
+  training=$!
+  echo "$training" >"$work/operator.pid"
+  sessions="$(kubectl get agentsessions -A --no-headers | wc -l)"
+  deadline=$((SECONDS + 180))
+  until curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null &&
+        [[ "$(kubectl get agentsessions -A -o jsonpath='{.items[*].status.phase}' | wc -w)" -eq "$sessions" ]]; do
+    if ! kill -0 "$training" 2>/dev/null || ((SECONDS > deadline)); then
+      tail -20 "$work/operator-aot-training.log" >&2
+      echo "the training run did not get ready and decide the example sessions; its log: $work/operator-aot-training.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  kill -TERM "$training"
+  wait "$training" || true # 143 after SIGTERM; the cache is written on the way out
+  rm -f "$work/operator.pid"
+  stop_size
+  if [[ ! -s "$work/operator.aot" ]]; then
+    tail -20 "$work/operator-aot-training.log" >&2
+    echo "no AOT cache written (Java 25 or later needed); the training run's log: $work/operator-aot-training.log" >&2
+    exit 1
+  fi
+  aot_options=(--operator-java-opt "-XX:AOTCache=$work/operator.aot")
+fi
+
+results=()
+for n in ${sizes//,/ }; do
+  say "N = $n: a fresh control plane, the CRDs and the five example policies"
+  start_cluster "$n"
 
   say "N = $n: the benchmark"
-  java_opts=()
+  java_opts=(--operator-java "$operator_java" ${aot_options[@]+"${aot_options[@]}"})
   for opt in $operator_java_opts; do java_opts+=(--operator-java-opt "$opt"); done
   if $profile; then
     java_opts+=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")

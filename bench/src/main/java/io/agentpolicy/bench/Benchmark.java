@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *
  * <pre>
  * run    --size N --cluster-dir DIR --etcd-url URL --operator-app DIR --operator-kubeconfig FILE --cli-jar JAR --policies DIR --work DIR --out FILE
- *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java-opt OPT]...
+ *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java JAVA] [--operator-java-opt OPT]...
  *        one size against a running control plane (KUBECONFIG) that holds the CRDs and the policies
  * report --result FILE... --json FILE --chart PNG [--markdown BENCHMARKS.md]
  *        the table (printed), the combined results, the chart, and optionally the results section of BENCHMARKS.md
@@ -65,7 +65,7 @@ public final class Benchmark {
         sizes.sort(Comparator.comparingInt(Results.Size::size));
         Results.Run run = new Results.Run(LocalDate.now().toString(), sizes);
         JSON.writeValue(options.path("json").toFile(), run);
-        Chart.draw(sizes, "Cold convergence: agent-policy-operator vs the API server's ceiling (" + run.date() + ")", options.path("chart"));
+        Chart.draw(sizes, "Cold convergence: agent-policy-operator vs the API server's ceilings (" + run.date() + ")", options.path("chart"));
         String markdown = Report.markdown(run);
         System.out.println(markdown);
         if (options.has("markdown")) {

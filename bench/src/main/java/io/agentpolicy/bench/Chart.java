@@ -14,8 +14,9 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * The PNG chart of BENCHMARKS.md: cold convergence time against N for the operator and for the API server's
- * ceiling, drawn with Java2D (headless), so the benchmark needs nothing beyond the JDK.
+ * The PNG chart of BENCHMARKS.md: cold convergence time against N for the operator and for the API server's two
+ * ceilings (the maps alone, the operator's whole write set), drawn with Java2D (headless), so the benchmark needs
+ * nothing beyond the JDK.
  */
 final class Chart {
     private static final int WIDTH = 760;
@@ -31,6 +32,8 @@ final class Chart {
     private static final List<Series> SERIES = List.of(
             new Series("operator, from process start", new Color(0xC0392B), s -> s.convergence().fromStartSeconds()),
             new Series("operator, from first reconcile", new Color(0xE67E22), s -> s.convergence().fromFirstReconcileSeconds()),
+            new Series("same-writes ceiling: all the operator's writes, plain client", new Color(0x1E8449),
+                    s -> s.sameWritesCeiling().seconds()),
             new Series("ceiling: the same 2N maps, plain SSA client", new Color(0x2471A3), s -> s.ceiling().seconds()));
 
     private Chart() {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -29,6 +31,23 @@ final class ExpectedSettings {
             expected.put(tier, cli(cliJar, "render", policies.toString(), "--tier", tier));
         }
         return expected;
+    }
+
+    /**
+     * Tier to the status fields the operator derives from its decision on that tier's session (phase, effectiveMode,
+     * reason, tier, seniority, policies, policyViolation), as java -jar agentpolicy-cli.jar decide prints them.
+     */
+    static Map<String, Map<String, Object>> decisions(Path cliJar, Path policies, Scenario scenario, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Map<String, Map<String, Object>> decisions = new LinkedHashMap<>();
+        for (String tier : TIERS) {
+            Path session = directory.resolve("session-tier-" + tier + ".yaml");
+            Files.writeString(session, Serialization.asYaml(scenario.session(scenario.namespacesOfTier(tier).get(0))));
+            decisions.put(tier, Benchmark.JSON.readValue(cli(cliJar, "decide", policies.toString(), "--session", session.toString(),
+                    "--tier", tier, "-o", "json"), new TypeReference<Map<String, Object>>() {
+                    }));
+        }
+        return decisions;
     }
 
     /** Writes the PermissionPolicies as they are in the cluster now (name and spec) into a directory, for the CLI. */

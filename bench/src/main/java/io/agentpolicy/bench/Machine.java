@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -25,8 +26,17 @@ final class Machine {
                 .map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0).findFirst().orElse(0.0);
     }
 
-    static String java() {
-        return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+    /** The VM's name and runtime version of a java executable, e.g. "OpenJDK 64-Bit Server VM 25.0.3+9-LTS". */
+    static String java(Path executable) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(executable.toString(), "-XshowSettings:properties", "-version").redirectErrorStream(true).start();
+        String settings = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return property(settings, "java.vm.name") + " " + property(settings, "java.runtime.version");
+    }
+
+    private static String property(String settings, String name) {
+        Matcher value = Pattern.compile("^\\s*" + Pattern.quote(name) + " = (.*)$", Pattern.MULTILINE).matcher(settings);
+        return value.find() ? value.group(1).trim() : "?";
     }
 
     /** etcd's version from its client URL (GET /version). */

@@ -36,12 +36,16 @@ final class OperatorProcess implements AutoCloseable {
     private final Instant startedAt;
     private final long startedNanos;
     final HeapSampler heap;
+    private final Path javaExecutable;
+    private final Thread readiness;
+    private volatile long readyNanos;
     private final Path log;
     private final Path pidFile;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private OperatorProcess(Process process, Instant startedAt, long startedNanos, Path log, Path pidFile, int port) {
+    private OperatorProcess(Path java, Process process, Instant startedAt, long startedNanos, Path log, Path pidFile, int port) {
+        this.javaExecutable = java;
         this.process = process;
         this.pidFile = pidFile;
         this.startedAt = startedAt;
@@ -49,11 +53,44 @@ final class OperatorProcess implements AutoCloseable {
         this.log = log;
         this.port = port;
         this.heap = new HeapSampler(process.pid());
+        this.readiness = new Thread(this::awaitReady, "readiness");
+        readiness.setDaemon(true);
+        readiness.start();
     }
 
-    static OperatorProcess start(Path appDirectory, Path kubeconfig, Path log, List<String> javaOptions, Path pidFile) throws IOException {
+    /** Polls /q/health/ready every 20 ms until it answers 200 (it is down until every informer has synced). */
+    private void awaitReady() {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
+        while (process.isAlive()) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    readyNanos = System.nanoTime();
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Seconds from process start until /q/health/ready first answered 200; empty while it has not. */
+    Optional<Double> readySeconds() {
+        long at = readyNanos;
+        return at == 0 ? Optional.empty() : Optional.of(secondsSinceStart(at));
+    }
+
+    /** @param java the java executable of the runtime that runs the operator */
+    static OperatorProcess start(Path java, Path appDirectory, Path kubeconfig, Path log, List<String> javaOptions, Path pidFile)
+            throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(ExpectedSettings.javaExecutable()));
+        List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", appDirectory.resolve("quarkus-run.jar").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -65,7 +102,7 @@ final class OperatorProcess implements AutoCloseable {
         Process process = builder.start();
         // hack/benchmark.sh kills it from here should this JVM die without closing it.
         Files.writeString(pidFile, String.valueOf(process.pid()));
-        return new OperatorProcess(process, startedAt, startedNanos, log, pidFile, port);
+        return new OperatorProcess(java, process, startedAt, startedNanos, log, pidFile, port);
     }
 
     /** Seconds from process start to a System.nanoTime instant. */
@@ -94,7 +131,7 @@ final class OperatorProcess implements AutoCloseable {
      * on how lazily the collector runs. jcmd GC.class_histogram collects first; its histogram is written to a file.
      */
     long liveHeapBytes(Path histogram) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Process jcmd = new ProcessBuilder(javaExecutable.resolveSibling("jcmd").toString(),
                 String.valueOf(process.pid()), "GC.class_histogram").redirectErrorStream(true).redirectOutput(histogram.toFile()).start();
         if (jcmd.waitFor() != 0) {
             throw new IllegalStateException("jcmd " + process.pid() + " GC.class_histogram failed; see " + histogram);
@@ -222,6 +259,7 @@ final class OperatorProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException, IOException {
         heap.close();
+        readiness.interrupt();
         process.destroy();
         if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

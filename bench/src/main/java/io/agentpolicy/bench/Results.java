@@ -13,22 +13,24 @@ final class Results {
     }
 
     record Size(int size, String startedAt, Environment environment, double setupSeconds, Ceiling.Result ceiling,
-            Convergence convergence, Requests requests, FanOut.Result fanOut, DriftRestore.Result drift, Memory memory) {
+            Ceiling.Result sameWritesCeiling, Convergence convergence, Requests requests, FanOut.Result fanOut, DriftRestore.Result drift, Memory memory) {
     }
 
-    record Environment(String cpu, int cores, double memoryGiB, String java, String kubernetes, String etcd, String operatorCommit,
+    record Environment(String cpu, int cores, double memoryGiB, String operatorJava, String kubernetes, String etcd, String operatorCommit,
             double loadBefore, double loadMax) {
     }
 
     /**
-     * Cold convergence: seconds from the operator's process start until every map is correct; firstReconcile is the
+     * Cold convergence: seconds from the operator's process start until every map is correct; ready when
+     * /q/health/ready first answered 200 (every informer synced); firstReconcile is the
      * earliest sign of work (first decision logged or first map seen), settled the end of all reconciles (statuses
-     * included); the CPU seconds each process used during the convergence and during the ceiling, and the operator's
-     * by thread kind; the reconciles each controller ran until then.
+     * included); the ratios to the maps-only ceiling and to the same-writes ceiling (the operator's whole write set); the
+     * CPU seconds each process used during the convergence and during each ceiling, and the operator's by thread kind; the reconciles each controller ran until then.
      */
-    record Convergence(double fromStartSeconds, double firstReconcileSeconds, double firstMapSeconds, double fromFirstReconcileSeconds,
-            double settledSeconds, double ratioToCeiling, double ratioToCeilingFromFirstReconcile, boolean verifiedByList,
-            Map<String, Double> cpuSeconds, Map<String, Double> ceilingCpuSeconds, Map<String, Double> operatorCpuByThread,
+    record Convergence(double fromStartSeconds, double readySeconds, double firstReconcileSeconds, double firstMapSeconds, double fromFirstReconcileSeconds,
+            double settledSeconds, double ratioToCeiling, double ratioToCeilingFromFirstReconcile, double ratioToSameWritesCeiling,
+            double ratioToSameWritesCeilingFromFirstReconcile, boolean verifiedByList, Map<String, Double> cpuSeconds,
+            Map<String, Double> ceilingCpuSeconds, Map<String, Double> sameWritesCeilingCpuSeconds, Map<String, Double> operatorCpuByThread,
             Map<String, Long> reconcilesUntilSettled) {
     }
 

@@ -5,21 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * One benchmark size against a fresh control plane that hack/benchmark.sh has started with the CRDs and the example
- * policies: set up the namespaces, sessions and pods; measure the ceiling; start the operator and measure its cold
+ * policies: set up the namespaces, sessions and pods; measure the two ceilings; start the operator and measure its cold
  * convergence, then two idle minutes, a fan-out and drift restores; stop it.
  */
 final class ScaleRun {
@@ -55,22 +51,38 @@ final class ScaleRun {
             scenario.create(client, options.number("setup-concurrency", 16));
             double setupSeconds = round((System.nanoTime() - setupStart) / 1e9);
 
-            log("ceiling: " + 2 * size + " maps by server-side apply, " + OPERATOR_RECONCILE_THREADS + " in flight, no operator");
-            Map<String, Double> cpuBeforeCeiling = cpu.snapshot();
+            Map<String, Map<String, Object>> decisions = ExpectedSettings.decisions(cliJar, options.path("policies"), scenario,
+                    work.resolve("size-" + size));
             Ceiling.Result ceiling;
+            Ceiling.Result sameWritesCeiling;
+            Map<String, Double> ceilingCpu;
+            Map<String, Double> sameWritesCeilingCpu;
             try (KubernetesClient asOperator = new KubernetesClientBuilder()
                     .withConfig(Config.fromKubeconfig(Files.readString(options.path("operator-kubeconfig")))).build()) {
-                ceiling = Ceiling.measure(asOperator, scenario, expected, policyOwners(client), OPERATOR_RECONCILE_THREADS);
+                WriteSet writes = new WriteSet(asOperator, scenario, expected, decisions);
+                log("ceiling: " + 2 * size + " maps by server-side apply, " + OPERATOR_RECONCILE_THREADS + " in flight, no operator");
+                Map<String, Double> cpuBefore = cpu.snapshot();
+                ceiling = Ceiling.measure(writes.maps("bench-warm-up"), writes.maps("bench-ceiling"), OPERATOR_RECONCILE_THREADS);
+                ceilingCpu = CpuMeter.between(cpuBefore, cpu.snapshot());
+                log(String.format("ceiling: %.2f s (%.0f writes/s)", ceiling.seconds(), ceiling.writesPerSecond()));
+
+                log("same-writes ceiling: the operator's whole write set, " + OPERATOR_RECONCILE_THREADS + " in flight, no operator");
+                cpuBefore = cpu.snapshot();
+                sameWritesCeiling = Ceiling.measure(writes.events("benchmark warm-up"), writes.whole("bench-same-writes"),
+                        OPERATOR_RECONCILE_THREADS);
+                sameWritesCeilingCpu = CpuMeter.between(cpuBefore, cpu.snapshot());
+                log(String.format("same-writes ceiling: %d writes %s in %.2f s (%.0f writes/s)", sameWritesCeiling.writes(),
+                        sameWritesCeiling.writesByResource(), sameWritesCeiling.seconds(), sameWritesCeiling.writesPerSecond()));
+                writes.removeStatuses();
             }
-            Map<String, Double> ceilingCpu = CpuMeter.between(cpuBeforeCeiling, cpu.snapshot());
-            log(String.format("ceiling: %.2f s (%.0f writes/s)", ceiling.seconds(), ceiling.writesPerSecond()));
 
             try (ClusterWatch watch = new ClusterWatch(client); Convergence convergence = new Convergence(watch, scenario, expected)) {
                 Snapshot beforeStart = new Snapshot(cluster);
                 List<String> javaOptions = options.all("operator-java-opt");
                 log("starting the operator" + (javaOptions.isEmpty() ? "" : " with " + javaOptions));
-                try (OperatorProcess operator = OperatorProcess.start(options.path("operator-app"), options.path("operator-kubeconfig"),
-                        work.resolve("operator-" + size + ".log"), javaOptions, work.resolve("operator.pid"))) {
+                try (OperatorProcess operator = OperatorProcess.start(operatorJava(), options.path("operator-app"),
+                        options.path("operator-kubeconfig"), work.resolve("operator-" + size + ".log"), javaOptions,
+                        work.resolve("operator.pid"))) {
                     cpu.with("operator", operator.process.pid());
                     Map<String, Double> cpuAtStart = cpu.snapshot();
                     long convergedAt = convergence.await(Duration.ofMinutes(options.number("timeout-minutes", 30)));
@@ -102,16 +114,24 @@ final class ScaleRun {
                             edits, Duration.ofMillis(300), Duration.ofSeconds(30));
                     log(String.format("drift: p50 %.0f ms, p95 %.0f ms", drift.millis().p50(), drift.millis().p95()));
 
-                    Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(firstReconcile),
+                    double ready = operator.readySeconds()
+                            .orElseThrow(() -> new IllegalStateException("the operator never answered /q/health/ready"));
+                    Results.Convergence convergenceResult = new Results.Convergence(round(fromStart), round(ready), round(firstReconcile),
                             round(firstMap), round(fromStart - firstReconcile), round(operator.secondsSinceStart(quietAt)),
-                            round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()), verified,
-                            convergenceCpu, ceilingCpu, operatorCpuByThread, reconciles);
+                            round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()),
+                            round(fromStart / sameWritesCeiling.seconds()), round((fromStart - firstReconcile) / sameWritesCeiling.seconds()),
+                            verified, convergenceCpu, ceilingCpu, sameWritesCeilingCpu, operatorCpuByThread, reconciles);
                     return new Results.Size(size, startedAt.toString(), environment(cluster, loadBefore, load.max()), setupSeconds,
-                            ceiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle), fanOut, drift,
-                            memory(operator, javaOptions));
+                            ceiling, sameWritesCeiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle),
+                            fanOut, drift, memory(operator, javaOptions));
                 }
             }
         }
+    }
+
+    /** The java executable that runs the operator: hack/benchmark.sh --java, else this benchmark's own. */
+    private Path operatorJava() {
+        return Path.of(options.text("operator-java", ExpectedSettings.javaExecutable()));
     }
 
     /** CPU time of the control plane started by hack/benchmark.sh (its pid files) and of this benchmark. */
@@ -144,8 +164,8 @@ final class ScaleRun {
 
     private Results.Environment environment(Cluster cluster, double loadBefore, double loadMax) throws IOException, InterruptedException {
         return new Results.Environment(Machine.cpuModel(), Runtime.getRuntime().availableProcessors(), round(Machine.memoryGiB()),
-                Machine.java(), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")), options.text("commit", "unknown"),
-                loadBefore, loadMax);
+                Machine.java(operatorJava()), cluster.kubernetesVersion(), Machine.etcdVersion(options.text("etcd-url")),
+                options.text("commit", "unknown"), loadBefore, loadMax);
     }
 
     /** The API server's request counters and the benchmark's own, at one instant. */
@@ -168,16 +188,6 @@ final class ScaleRun {
         try (ClusterWatch fresh = new ClusterWatch(client); Convergence check = new Convergence(fresh, scenario, expected)) {
             return scenario.namespaces.stream().allMatch(ns -> check.baselineCorrect(ns) && check.sessionCorrect(ns));
         }
-    }
-
-    /** Owner references to the policies, for the ceiling's maps to carry the same metadata as the operator's. */
-    private static Map<String, OwnerReference> policyOwners(KubernetesClient client) {
-        Map<String, OwnerReference> owners = new LinkedHashMap<>();
-        for (GenericKubernetesResource policy : client.genericKubernetesResources(Scenario.API_VERSION, "PermissionPolicy").list().getItems()) {
-            owners.put(policy.getMetadata().getName(), new OwnerReferenceBuilder().withApiVersion(Scenario.API_VERSION)
-                    .withKind("PermissionPolicy").withName(policy.getMetadata().getName()).withUid(policy.getMetadata().getUid()).build());
-        }
-        return owners;
     }
 
     private void log(String message) {

@@ -83,7 +83,8 @@ final class Scenario {
         });
     }
 
-    private GenericKubernetesResource session(String namespace) {
+    /** The AgentSession of a namespace, as created (and as the CLI's decide command reads it). */
+    GenericKubernetesResource session(String namespace) {
         SessionRequest request = REQUESTS.get(tierOf(namespace));
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(API_VERSION).withKind("AgentSession")
