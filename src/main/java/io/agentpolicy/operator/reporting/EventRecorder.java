@@ -70,6 +70,9 @@ public class EventRecorder {
         }
     }
 
+    /** The API server's answer to creating an Event whose name exists. */
+    private static final int ALREADY_EXISTS = 409;
+
     /** Names of the Events written lately: a repeat within REPEAT_AFTER is not written again. */
     private final Cache<String, Boolean> recentlyWritten = Caffeine.newBuilder()
             .maximumSize(MAX_REMEMBERED).expireAfterWrite(REPEAT_AFTER).build();
@@ -89,13 +92,7 @@ public class EventRecorder {
         String namespace = involved instanceof Namespaced ? involved.getMetadata().getNamespace() : "default";
         String now = clock.instant().toString();
         try {
-            Event existing = client.v1().events().inNamespace(namespace).withName(name).get();
-            if (existing != null) {
-                int count = existing.getCount() == null ? 1 : existing.getCount();
-                client.v1().events().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"count\":" + (count + 1) + ",\"lastTimestamp\":\"" + now + "\"}");
-                return;
-            }
+            // Create first: most Events are new (a cold start writes one per session), and a repeat costs one refused create.
             client.v1().events().inNamespace(namespace).resource(new EventBuilder()
                     .withNewMetadata().withName(name).endMetadata()
                     .withNewInvolvedObject()
@@ -109,10 +106,30 @@ public class EventRecorder {
                     .withFirstTimestamp(now).withLastTimestamp(now)
                     .build()).create();
         } catch (KubernetesClientException e) {
-            // An event is a courtesy: losing one must never fail a reconcile. The next occurrence tries again.
-            recentlyWritten.invalidate(name);
-            LOG.warnf("could not record event %s on %s: %s", reason, involved.getMetadata().getName(), e.getMessage());
+            if (e.getCode() == ALREADY_EXISTS) {
+                bump(namespace, name, now, involved, reason);
+                return;
+            }
+            lost(name, involved, reason, e);
         }
+    }
+
+    /** The same Event again (also from before a restart): its count and lastTimestamp move, as client-go's do. */
+    private void bump(String namespace, String name, String now, HasMetadata involved, Reason reason) {
+        try {
+            Event existing = client.v1().events().inNamespace(namespace).withName(name).get();
+            int count = existing == null || existing.getCount() == null ? 1 : existing.getCount();
+            client.v1().events().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"count\":" + (count + 1) + ",\"lastTimestamp\":\"" + now + "\"}");
+        } catch (KubernetesClientException e) {
+            lost(name, involved, reason, e);
+        }
+    }
+
+    /** An event is a courtesy: losing one must never fail a reconcile. The next occurrence tries again. */
+    private void lost(String name, HasMetadata involved, Reason reason, KubernetesClientException e) {
+        recentlyWritten.invalidate(name);
+        LOG.warnf("could not record event %s on %s: %s", reason, involved.getMetadata().getName(), e.getMessage());
     }
 
     /** "&lt;object&gt;.&lt;16 hex digits&gt;": one Event per object, reason and message, as client-go's aggregator keys them. */
