@@ -99,8 +99,8 @@ class HelmChartTest {
         assertThat(operator.getEnv()).filteredOn(env -> env.getName().equals("AGENTPOLICY_LEADER_ELECTION_LEASE_NAMESPACE"))
                 .singleElement().satisfies(env -> assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
         assertThat(kinds(render("ops", "agent-policy-system"))).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
-                "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "ValidatingAdmissionPolicy",
-                "ValidatingAdmissionPolicyBinding");
+                "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Lease", "Service", "Deployment",
+                "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     }
 
     @Test

@@ -240,7 +240,7 @@ class NodeIT {
     @Test
     @Order(9)
     void helmUninstallLeavesNoLease() {
-        // The leader deletes its lease as its pod stops.
+        // The Lease belongs to the release.
         await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(Lease.class).inNamespace(NAMESPACE).withName(RELEASE).get() == null);
     }
 
