@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,6 +27,7 @@ import io.agentpolicy.operator.cache.PolicyValidation;
 import io.agentpolicy.operator.maps.DriftOwner;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
+import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.operator.reporting.EventRecorder;
 import io.agentpolicy.operator.reporting.JsonTrees;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -53,6 +55,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
 public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> {
     public static final String NAME = "permission-policy";
+    /** How soon a status that counts namespaces still to render looks again. */
+    static final Duration STILL_RENDERING = Duration.ofSeconds(2);
 
     @Inject
     PolicyValidation validation;
@@ -111,7 +115,13 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
         UpdateControl<PermissionPolicy> control = JsonTrees.same(policy.getStatus(), result.status())
                 ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
-        result.nextChange().ifPresent(at -> control.rescheduleAfter(Duration.between(now, at).plusMillis(1)));
+        Optional<Duration> next = result.nextChange().map(at -> Duration.between(now, at).plusMillis(1));
+        if (Conditions.isTrue(result.status().getConditions(), Conditions.RECONCILING)) {
+            // While maps are still being written the status looks again, also if a map's notification was lost (a
+            // throttled API server); once every map is rendered nothing is scheduled.
+            next = Optional.of(next.filter(d -> d.compareTo(STILL_RENDERING) < 0).orElse(STILL_RENDERING));
+        }
+        next.ifPresent(control::rescheduleAfter);
         return control;
     }
 
