@@ -112,9 +112,7 @@ public class RenderedMaps {
         } else if (expectedToExist || record.lastVersion != null) {
             // Gone from the label-selected cache: deleted, or its managed labels were removed.
             current = fetch(desired);
-            drift = current != null ? DriftDetector.inspect(current, desired)
-                    : DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(),
-                            record.lastVersion == null ? "unknown" : record.lastVersion);
+            drift = driftOfFetched(current, desired, record.lastVersion);
         }
         if (drift != null) {
             report(drift, target.restores(), target, now);
@@ -169,9 +167,7 @@ public class RenderedMaps {
             drift = DriftDetector.inspect(actual, desired);
         } else if (record != null && record.lastVersion != null) {
             // The caller's cache may not have seen a map the operator has just written: only the API server can say it is gone.
-            ConfigMap current = fetch(desired);
-            drift = current != null ? DriftDetector.inspect(current, desired)
-                    : DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(), record.lastVersion);
+            drift = driftOfFetched(fetch(desired), desired, record.lastVersion);
         }
         if (drift != null) {
             report(drift, target.restores(), target, now);
@@ -257,6 +253,13 @@ public class RenderedMaps {
             }
             return existing;
         }
+    }
+
+    /** The drift of a map missing from the cache, as the API server has it: changed, or deleted when it has none. */
+    private static Drift driftOfFetched(ConfigMap fetched, ConfigMap desired, String lastVersion) {
+        return fetched != null ? DriftDetector.inspect(fetched, desired)
+                : DriftDetector.deleted(desired.getMetadata().getNamespace(), desired.getMetadata().getName(),
+                        lastVersion == null ? "unknown" : lastVersion);
     }
 
     private ConfigMap fetch(ConfigMap desired) {
