@@ -21,11 +21,17 @@ public class EngineerStandingStatus {
     private Integer cleanSessions;
 
     @Size(max = 256)
-    @JsonPropertyDescription("The standing per namespace where the engineer had sessions or incidents, sorted by namespace.")
+    @JsonPropertyDescription("The standing per namespace where the engineer had sessions or incidents, sorted by namespace; "
+            + "at most 256: every namespace where the engineer is escalated, then those with their newest sessions.")
     private List<NamespaceStanding> namespaces;
 
+    @JsonPropertyDescription("How many namespaces with the engineer's sessions or incidents namespaces does not list (none of "
+            + "them escalated); absent when it lists all.")
+    private Integer unlistedNamespaces;
+
     @Size(max = 1000)
-    @JsonPropertyDescription("The engineer's sessions the operator saw: running ones and the latest ended ones (the newest 100).")
+    @JsonPropertyDescription("The engineer's sessions the operator saw: running ones (the newest 900) and the latest ended ones "
+            + "(the newest 100). A session beyond the 900 is not recorded, so its end does not count as clean.")
     private List<SessionRecord> sessions;
 
     @JsonPropertyDescription("When an escalation of this engineer was last lifted (RFC 3339).")
@@ -61,6 +67,14 @@ public class EngineerStandingStatus {
 
     public void setNamespaces(List<NamespaceStanding> namespaces) {
         this.namespaces = namespaces;
+    }
+
+    public Integer getUnlistedNamespaces() {
+        return unlistedNamespaces;
+    }
+
+    public void setUnlistedNamespaces(Integer unlistedNamespaces) {
+        this.unlistedNamespaces = unlistedNamespaces;
     }
 
     public List<SessionRecord> getSessions() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.assertj.core.api.SoftAssertions;
@@ -152,7 +153,16 @@ final class ChaosLoad {
     }
 
     void assertConverged() {
+        // Four LISTs, not three requests per namespace: at 300 namespaces a check by GETs took seconds and loaded the
+        // API server the operator was converging against.
         List<PermissionPolicy> stored = client.resources(PermissionPolicy.class).list().getItems();
+        Map<String, Namespace> namespacesByName = client.namespaces().list().getItems().stream()
+                .collect(Collectors.toMap(ns -> ns.getMetadata().getName(), ns -> ns));
+        Map<String, AgentSession> sessionsByNamespace = client.resources(AgentSession.class).inAnyNamespace().list().getItems().stream()
+                .filter(session -> session.getMetadata().getName().equals(sessions.get(session.getMetadata().getNamespace())))
+                .collect(Collectors.toMap(session -> session.getMetadata().getNamespace(), session -> session));
+        Map<String, List<ConfigMap>> mapsByNamespace = client.configMaps().inAnyNamespace().withLabelSelector(MANAGED).list().getItems()
+                .stream().collect(Collectors.groupingBy(map -> map.getMetadata().getNamespace()));
         Instant now = Instant.now();
         SoftAssertions softly = new SoftAssertions();
         for (String name : policies) {
@@ -166,7 +176,7 @@ final class ChaosLoad {
             }
         }
         for (String name : namespaces) {
-            Namespace namespace = client.namespaces().withName(name).get();
+            Namespace namespace = namespacesByName.get(name);
             NamespaceInfo info = new NamespaceInfo(name, namespace.getMetadata().getLabels());
             Map<String, String> expected = new HashMap<>();
             List<PermissionPolicy> baseline = ENGINE.forBaseline(stored, info);
@@ -175,7 +185,7 @@ final class ChaosLoad {
             }
             String sessionName = sessions.get(name);
             if (sessionName != null) {
-                AgentSession session = client.resources(AgentSession.class).inNamespace(name).withName(sessionName).get();
+                AgentSession session = sessionsByNamespace.get(name);
                 Decision decision = ENGINE.decide(stored, info, session.getSpec(), now);
                 softly.assertThat(session.getStatus()).as("status of session %s/%s", name, sessionName).isNotNull();
                 if (session.getStatus() != null) {
@@ -192,7 +202,7 @@ final class ChaosLoad {
                 }
             }
             Map<String, String> written = new HashMap<>();
-            for (ConfigMap map : client.configMaps().inNamespace(name).withLabelSelector(MANAGED).list().getItems()) {
+            for (ConfigMap map : mapsByNamespace.getOrDefault(name, List.of())) {
                 if (ofDeletedSession(map, sessionName)) {
                     // This control plane has no garbage collector; a cluster's removes the map with its session.
                     softly.assertThat(map.getMetadata().getOwnerReferences()).as("owners of %s/%s", name, map.getMetadata().getName())

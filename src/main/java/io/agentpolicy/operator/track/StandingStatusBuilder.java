@@ -35,6 +35,10 @@ import io.agentpolicy.engine.TrackRecord;
 public final class StandingStatusBuilder {
     /** Ended sessions kept per engineer: far more than any lift rule (at most 20 clean sessions) needs. */
     static final int ENDED_KEPT = 100;
+    /** Running sessions recorded per engineer: with the ended ones, the schema's bound on the records (1,000). */
+    static final int RUNNING_KEPT = 900;
+    /** Namespaces listed per engineer (the schema's bound): a bot account may run sessions in thousands. */
+    static final int NAMESPACES_LISTED = 256;
 
     private StandingStatusBuilder() {
     }
@@ -57,7 +61,9 @@ public final class StandingStatusBuilder {
         byUid.values().stream().filter(StandingStatusBuilder::ran).map(s -> recordOf(s, now)).forEach(records::add);
         List<SessionRecord> ended = records.stream().filter(r -> r.getEndedAt() != null)
                 .sorted(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getEndedAt())).reversed()).limit(ENDED_KEPT).toList();
-        return Stream.concat(records.stream().filter(r -> r.getEndedAt() == null), ended.stream())
+        List<SessionRecord> running = records.stream().filter(r -> r.getEndedAt() == null)
+                .sorted(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getStartedAt())).reversed()).limit(RUNNING_KEPT).toList();
+        return Stream.concat(running.stream(), ended.stream())
                 .sorted(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getStartedAt())).thenComparing(SessionRecord::getNamespace)
                         .thenComparing(SessionRecord::getName))
                 .toList();
@@ -93,7 +99,9 @@ public final class StandingStatusBuilder {
             standings.add(namespaceStanding(name, tier, level, evaluated));
             lifted.add(evaluated == null ? null : evaluated.liftedAt());
         }
-        status.setNamespaces(standings.isEmpty() ? null : standings);
+        List<NamespaceStanding> listed = listed(standings, records);
+        status.setNamespaces(listed.isEmpty() ? null : listed);
+        status.setUnlistedNamespaces(standings.size() > listed.size() ? standings.size() - listed.size() : null);
         String escalated = standings.stream().filter(s -> Boolean.TRUE.equals(s.getEscalated()))
                 .map(s -> s.getNamespace() + "=" + s.getLevel() + (s.getLevel() == Seniority.JUNIOR ? " (plan)" : ""))
                 .collect(Collectors.joining(", "));
@@ -102,6 +110,24 @@ public final class StandingStatusBuilder {
         Instant liftedAt = lifted.stream().filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
         status.setLiftedAt(liftedAt == null ? null : Rfc3339.format(liftedAt));
         return status;
+    }
+
+    /**
+     * At most {@link #NAMESPACES_LISTED} of the standings, sorted by namespace: the escalated ones first (they are what
+     * the status is read for, and when they lift), then the namespaces of the newest sessions. The Events and the
+     * decisions do not depend on which are listed: the escalated ones always are, and sessions are decided from the
+     * incidents and the session records.
+     */
+    private static List<NamespaceStanding> listed(List<NamespaceStanding> standings, List<SessionRecord> records) {
+        if (standings.size() <= NAMESPACES_LISTED) {
+            return standings;
+        }
+        Map<String, Instant> newestSession = new HashMap<>();
+        records.forEach(r -> newestSession.merge(r.getNamespace(), Rfc3339.parse(r.getStartedAt()), (a, b) -> a.isAfter(b) ? a : b));
+        return standings.stream()
+                .sorted(Comparator.comparing((NamespaceStanding s) -> !Boolean.TRUE.equals(s.getEscalated()))
+                        .thenComparing(s -> newestSession.getOrDefault(s.getNamespace(), Instant.MIN), Comparator.reverseOrder()))
+                .limit(NAMESPACES_LISTED).sorted(Comparator.comparing(NamespaceStanding::getNamespace)).toList();
     }
 
     /** When the escalations of a status next lift by quiet time (the instant to reconcile at), or null. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -92,14 +93,34 @@ class StandingStatusBuilderTest {
         assertThat(status.getSessions()).isNull();
     }
 
+    /** A bot account with sessions everywhere: the status stays within the schema's bounds, the escalation listed. */
+    @Test
+    void anEngineerWithSessionsInThousandsOfPlacesKeepsAStatusTheApiServerAccepts() {
+        List<AgentSession> running = IntStream.range(0, 1000)
+                .mapToObj(i -> session("ns-" + (i % 300), "run-" + i, "uid-" + i, T0.plusSeconds(i), SessionPhase.ADMITTED)).toList();
+        EngineerStandingStatus status = build(new EngineerStandingStatus(), running, List.of(incident("inc-1", T0)), T0.plusSeconds(2000));
+
+        assertThat(status.getSessions()).as("the newest 900 running sessions").hasSize(StandingStatusBuilder.RUNNING_KEPT)
+                .allSatisfy(r -> assertThat(Integer.parseInt(r.getUid().substring(4))).isGreaterThanOrEqualTo(100));
+        assertThat(status.getNamespaces()).hasSize(StandingStatusBuilder.NAMESPACES_LISTED)
+                .isSortedAccordingTo(java.util.Comparator.comparing(io.agentpolicy.api.NamespaceStanding::getNamespace))
+                .anySatisfy(n -> assertThat(n.getNamespace() + " escalated=" + n.getEscalated()).isEqualTo("payments escalated=true"));
+        assertThat(status.getUnlistedNamespaces()).as("300 namespaces of sessions and payments of the incident").isEqualTo(301 - 256);
+        assertThat(status.getEscalated()).isEqualTo("payments=mid");
+    }
+
     private static EngineerStandingStatus build(EngineerStandingStatus previous, List<AgentSession> live, List<AgentIncident> incidents,
             Instant now) {
         return StandingStatusBuilder.build(ENGINEER, previous, live, incidents, POLICIES, NAMESPACES::get, ENGINE, now);
     }
 
     private static AgentSession session(String name, String uid, Instant created, SessionPhase phase) {
+        return session("payments", name, uid, created, phase);
+    }
+
+    private static AgentSession session(String namespace, String name, String uid, Instant created, SessionPhase phase) {
         AgentSession session = new AgentSession();
-        session.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("payments").withUid(uid)
+        session.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withUid(uid)
                 .withCreationTimestamp(created.toString()).build());
         AgentSessionStatus status = new AgentSessionStatus();
         status.setPhase(phase);
