@@ -4,7 +4,7 @@
 # bench/results/convergence.png.
 #
 # Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opts OPTS]
-#                          [--java JDK_HOME] [--aot-cache]
+#                          [--java JDK_HOME] [--no-aot-cache]
 #   --sizes LIST                namespace counts, comma-separated (default 100,1000)
 #   --with-3000                 add N = 3,000
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
@@ -12,11 +12,11 @@
 #   --operator-java-opts OPTS   the operator's JVM options; by default the image's (src/main/docker/jvm.options), with -XX:MaxRAM at the
 #                               chart's memory limit (as in a container); "" runs a plain java -jar, sized from
 #                               this machine's memory
-#   --java JDK_HOME             the Java runtime that runs the operator (e.g. /usr/lib/jvm/temurin-25-jdk-amd64); by
-#                               default the java on the PATH. The operator is built for Java 17 either way
-#   --aot-cache                 (Java 25) run the operator with an AOT cache (JEP 483/514/515): a training run of the
-#                               operator, with the same JVM options, against a throwaway control plane holding the
-#                               examples writes it (-XX:AOTCacheOutput), the measured runs read it (-XX:AOTCache)
+#   --java JDK_HOME             the Java runtime that runs the operator; by default the image's (hack/images.sh
+#                               java-home: a JDK 25 when one is installed). The operator is built for Java 17 either way
+#   --no-aot-cache              on Java 25, run without the AOT cache (JEP 483/514/515) the image has; by default a
+#                               training run as the image's (hack/aot-training.sh, the same JVM options) writes one
+#                               (-XX:AOTCacheOutput) and the measured runs read it (-XX:AOTCache)
 #
 # Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
 # afterwards together with the operator, also on failure or Ctrl-C. Needs the README's set-up: Java 17, Go, openssl, curl.
@@ -25,14 +25,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # The operator runs as the image runs it: the image's JVM options (src/main/docker/jvm.options), and -XX:MaxRAM set to the
 # chart's memory limit, which is what the JVM sizes itself from in a container.
-memory_limit="$(awk '/^resources:/ {r = 1} r && /limits:/ {l = 1} r && l && /memory:/ {print $2; exit}' helm/agent-policy-operator/values.yaml)"
-DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=${memory_limit%Mi}m $(grep -o '^-XX:[^ ]*' src/main/docker/jvm.options | tr '\n' ' ')"
+DEFAULT_OPERATOR_JAVA_OPTS="-XX:MaxRAM=$(hack/images.sh max-ram) $(grep -o '^-XX:[^ ]*' src/main/docker/jvm.options | tr '\n' ' ')"
 sizes="100,1000"
 markdown=()
 profile=false
 operator_java_opts="$DEFAULT_OPERATOR_JAVA_OPTS"
-operator_java="java"
-aot_cache=false
+operator_java="$(hack/images.sh java-home)/bin/java"
+aot_cache=true
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -41,21 +40,12 @@ while [[ $# -gt 0 ]]; do
     --profile) profile=true; shift ;;
     --operator-java-opts) operator_java_opts="$2"; shift 2 ;;
     --java) operator_java="$2/bin/java"; shift 2 ;;
-    --aot-cache) aot_cache=true; shift ;;
+    --no-aot-cache) aot_cache=false; shift ;;
     *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
-
-# A loopback port that is free, and so is the next one (etcd listens on both).
-free_port() {
-  local port="$1"
-  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || (echo >"/dev/tcp/127.0.0.1/$((port + 1))") 2>/dev/null; do
-    port=$((port + 2))
-  done
-  echo "$port"
-}
 
 say "Building what is missing: control-plane binaries, the operator and its CLI, the benchmark driver"
 hack/kube-binaries.sh
@@ -93,75 +83,28 @@ trap 'exit 130' INT TERM
 start_cluster() {
   cluster_dir="$work/cluster-$1"
   LOCAL_CLUSTER_DIR="$cluster_dir"
-  LOCAL_CLUSTER_PORT="$(free_port 27443)"
-  LOCAL_ETCD_PORT="$(free_port 34790)"
+  LOCAL_CLUSTER_PORT="$(hack/local-cluster.sh free-port 27443)"
+  LOCAL_ETCD_PORT="$(hack/local-cluster.sh free-port 34790)"
   export LOCAL_CLUSTER_DIR LOCAL_CLUSTER_PORT LOCAL_ETCD_PORT
   hack/local-cluster.sh up 2>&1 | grep -v '^  \|use it with\|stop it with' >&2
   eval "$(hack/local-cluster.sh env)"
   kubectl apply --server-side -f crds/ >/dev/null
   kubectl wait --for condition=Established crd/permissionpolicies.agentpolicy.io crd/agentsessions.agentpolicy.io --timeout=60s >/dev/null
   kubectl apply -f examples/policies/ >/dev/null
-  # The operator and the ceiling's client sign in as a pod does, with a ServiceAccount token (the admin's client
-  # certificate would cost them an RSA signature per TLS connection, which no in-cluster operator pays).
-  kubectl create namespace agentpolicy-system >/dev/null
-  kubectl create serviceaccount agent-policy-operator -n agentpolicy-system >/dev/null
-  kubectl create clusterrolebinding agent-policy-operator-benchmark --clusterrole=cluster-admin \
-    --serviceaccount=agentpolicy-system:agent-policy-operator >/dev/null
+  # The operator and the ceiling's client sign in as a pod does, with a ServiceAccount token.
   operator_kubeconfig="$work/operator-$1.kubeconfig"
-  cat >"$operator_kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: benchmark
-  cluster:
-    server: $(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')
-    certificate-authority: $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.certificate-authority}')
-users:
-- name: agent-policy-operator
-  user:
-    token: $(kubectl create token agent-policy-operator -n agentpolicy-system --duration=4h)
-contexts:
-- name: benchmark
-  context: {cluster: benchmark, user: agent-policy-operator}
-current-context: benchmark
-EOF
+  hack/local-cluster.sh token-kubeconfig "$operator_kubeconfig"
 }
 
 # The AOT cache: a training run of the operator with the measured runs' JVM options (the cache is only used by a JVM
-# started with the same ones) against a throwaway control plane holding the examples, until it is ready and has
-# decided every example session; the JVM writes the cache when it exits on SIGTERM.
+# started with the same ones), as hack/images.sh makes the image's.
 aot_options=()
-if $aot_cache; then
+if $aot_cache && [[ "$("$operator_java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')" -ge 25 ]]; then
   say "AOT cache: a training run of the operator against a throwaway control plane holding the examples"
-  start_cluster aot-training
-  kubectl apply -f examples/namespaces.yaml -f examples/sessions/ >/dev/null
-  port="$(free_port 18080)"
   # shellcheck disable=SC2086 # the options are separate words
-  KUBECONFIG="$operator_kubeconfig" QUARKUS_HTTP_PORT="$port" AGENTPOLICY_LEADER_ELECTION_ENABLED=false \
-    "$operator_java" $operator_java_opts -XX:AOTCacheOutput="$work/operator.aot" -jar "$work/operator/quarkus-run.jar" \
-    >"$work/operator-aot-training.log" 2>&1 &
-  training=$!
-  echo "$training" >"$work/operator.pid"
-  sessions="$(kubectl get agentsessions -A --no-headers | wc -l)"
-  deadline=$((SECONDS + 180))
-  until curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null &&
-        [[ "$(kubectl get agentsessions -A -o jsonpath='{.items[*].status.phase}' | wc -w)" -eq "$sessions" ]]; do
-    if ! kill -0 "$training" 2>/dev/null || ((SECONDS > deadline)); then
-      tail -20 "$work/operator-aot-training.log" >&2
-      echo "the training run did not get ready and decide the example sessions; its log: $work/operator-aot-training.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
-  kill -TERM "$training"
-  wait "$training" || true # 143 after SIGTERM; the cache is written on the way out
-  rm -f "$work/operator.pid"
-  stop_size
-  if [[ ! -s "$work/operator.aot" ]]; then
-    tail -20 "$work/operator-aot-training.log" >&2
-    echo "no AOT cache written (Java 25 or later needed); the training run's log: $work/operator-aot-training.log" >&2
-    exit 1
-  fi
+  hack/aot-training.sh "$work/aot-training.kubeconfig" -- env KUBECONFIG="$work/aot-training.kubeconfig" \
+    "$operator_java" $operator_java_opts -XX:AOTCacheOutput="$work/operator.aot" -jar "$work/operator/quarkus-run.jar"
+  [[ -s "$work/operator.aot" ]] || { echo "no AOT cache written (Java 25 or later needed)" >&2; exit 1; }
   aot_options=(--operator-java-opt "-XX:AOTCache=$work/operator.aot")
 fi
 

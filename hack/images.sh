@@ -2,9 +2,11 @@
 # Builds the images the local node runs, from scratch and without a container engine or a registry
 # (hack/oci-image.sh writes the archives; `hack/local-cluster.sh import-image` loads them into the node):
 #
-#   operator  the operator: a Java runtime made with jlink from the local JDK 17, the Quarkus fast-jar of
-#             `./mvnw package` (target/quarkus-app), the JVM options of src/main/docker/jvm.options (the Dockerfile
-#             reads the same file); uid 185, nothing written outside /tmp, so the root filesystem may be read-only.
+#   operator  the operator: a Java runtime made with jlink (Java 25 when a JDK 25 is installed, else the local JDK 17),
+#             the Quarkus fast-jar of `./mvnw package` (target/quarkus-app), the JVM options of
+#             src/main/docker/jvm.options (the Dockerfile reads the same file) and, on Java 25 when run as root, an
+#             AOT cache made by a training run of the image's own files (hack/aot-training.sh, in a chroot of the
+#             image); uid 185, nothing written outside /tmp, so the root filesystem may be read-only.
 #   agent     an agent: the pinned Claude Code binary (hack/claude-code.sh) and Debian's static busybox for a shell,
 #             run as uid 1000 with HOME=/home/agent.
 #
@@ -13,6 +15,10 @@
 # JDK version and module list.
 #
 # Usage: hack/images.sh operator|agent   (exit 3: the agent's Claude Code cannot be installed, npm is unreachable)
+#        hack/images.sh java-home        the JDK the operator's runtime is made from (OPERATOR_JDK to choose another);
+#                                        hack/benchmark.sh runs the operator on it
+#        hack/images.sh max-ram          the chart's memory limit as -XX:MaxRAM takes it (the JVM sizes itself from the
+#                                        container's limit; outside one it needs telling)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,19 +54,31 @@ base_files() {
   printf 'root:x:0:\n%s:x:%s:\n' "$user" "$uid" > "$rootfs/etc/group"
 }
 
+# The JDK the operator's runtime comes from: OPERATOR_JDK, else an installed JDK 25 (the AOT cache takes a fifth off
+# the start, BENCHMARKS.md), else the JDK on the PATH. The operator is built for Java 17 either way.
+java_home() {
+  local release
+  if [[ -n "${OPERATOR_JDK:-}" ]]; then echo "$OPERATOR_JDK"; return; fi
+  for release in /usr/lib/jvm/*/release; do
+    grep -q '^JAVA_VERSION="25' "$release" && [[ -x "$(dirname "$release")/bin/jlink" ]] && { dirname "$release"; return; }
+  done
+  dirname "$(dirname "$(readlink -f "$(command -v javac || command -v java)")")"
+}
+
 java_runtime() {
   local java_home version key jre
-  java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac || command -v java)")")")"
+  java_home="$(java_home)"
   version="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.runtime.version = //p')"
-  [[ "$version" == 17.* ]] || { log "JDK 17 is required for the operator's runtime, found $version at $java_home"; exit 1; }
-  [[ -d "$java_home/jmods" ]] || { log "$java_home has no jmods (Debian: apt-get install openjdk-17-jdk-headless)"; exit 1; }
+  [[ "${version%%.*}" -ge 17 ]] || { log "Java 17 or later is required for the operator's runtime, found $version at $java_home"; exit 1; }
   key="$(echo "$version $JAVA_MODULES" | sha256sum | cut -c1-12)"
   jre="$CACHE/jre-$version-$key"
   if [[ ! -x "$jre/bin/java" ]]; then
     log "jlink: a Java $version runtime with $JAVA_MODULES"
     rm -rf "$jre.tmp"
+    # Java 17 links from jmods (Debian: openjdk-17-jdk-headless); Java 25 also from its own run-time image (JEP 493)
+    # --compress: 1 (shared strings) on 17; from 21 on that level is deprecated and zip-6 is its replacement
     "$java_home/bin/jlink" --add-modules "$JAVA_MODULES" --strip-debug --no-man-pages --no-header-files \
-      --compress=1 --generate-cds-archive --output "$jre.tmp" >&2
+      --compress="$( ((${version%%.*} >= 21)) && echo zip-6 || echo 1)" --generate-cds-archive --output "$jre.tmp" >&2
     # the second class-data archive serves only heaps over 32 GiB
     rm -f "$jre.tmp/lib/server/classes_nocoops.jsa"
     mv "$jre.tmp" "$jre"
@@ -68,8 +86,37 @@ java_runtime() {
   echo "$jre"
 }
 
+max_ram() {
+  local limit
+  limit="$(awk '/^resources:/ {r = 1} r && /limits:/ {l = 1} r && l && /memory:/ {print $2; exit}' \
+    "$ROOT/helm/agent-policy-operator/values.yaml")"
+  echo "${limit%Mi}m"
+}
+
+# aot_cache <rootfs> <file>: the AOT cache of the image whose files are in rootfs, written to file. The training run
+# (hack/aot-training.sh) runs the image's own java, JVM options and jars in a chroot of the image, with the times
+# the image's layers give them (zero), as uid 185: the JVM uses a cache only when the runtime, the class path (paths,
+# sizes, times) and the options are the ones it was made with. -XX:MaxRAM is the chart's memory limit, as the JVM
+# sees it in the container. Needs root (chroot); without it the image has no cache and starts as on Java 17.
+aot_cache() {
+  local rootfs="$1" file="$2"
+  if ((EUID != 0)); then
+    log "no AOT cache: the training run needs root (a chroot of the image)"
+    return
+  fi
+  find "$rootfs" -exec touch -h -d @0 {} +
+  mkdir -p "$rootfs/proc" "$rootfs/dev"
+  # unshare without --fork execs in the same process, so aot-training.sh's SIGTERM reaches the JVM
+  "$HERE/aot-training.sh" "$rootfs/tmp/training.kubeconfig" -- unshare --mount sh -c \
+    'mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && KUBECONFIG=/tmp/training.kubeconfig \
+       exec chroot --userspec=185:185 "$0" /opt/java/bin/java @/deployments/jvm.options -XX:MaxRAM="$1" \
+       -XX:AOTCacheOutput=/tmp/operator.aot -jar /deployments/quarkus-run.jar' "$rootfs" "$(max_ram)"
+  [[ -s "$rootfs/tmp/operator.aot" ]] || { log "the training run wrote no AOT cache"; exit 1; }
+  cp "$rootfs/tmp/operator.aot" "$file"
+}
+
 operator() {
-  local app="$ROOT/target/quarkus-app" jre version stage name archive
+  local app="$ROOT/target/quarkus-app" jre version stage name archive entrypoint
   [[ -f "$app/quarkus-run.jar" ]] || { log "no $app: run ./mvnw package -DskipTests first"; exit 1; }
   version="$(basename "$(ls "$app"/app/agent-policy-operator-*.jar)" .jar)"
   version="${version#agent-policy-operator-}"
@@ -84,11 +131,20 @@ operator() {
   cp -a "$app/lib" "$stage/libraries/deployments/"
   cp -a "$app/quarkus-run.jar" "$app/app" "$app/quarkus" "$stage/application/deployments/"
   cp "$ROOT/src/main/docker/jvm.options" "$stage/application/deployments/"
+  entrypoint='"/opt/java/bin/java", "@/deployments/jvm.options"'
+  if [[ "$("$jre/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')" -ge 25 ]]; then
+    mkdir -p "$stage/image"
+    cp -a "$stage/runtime/." "$stage/libraries/." "$stage/application/." "$stage/image/"
+    aot_cache "$stage/image" "$stage/application/deployments/operator.aot"
+    rm -rf "$stage/image"
+    # a cache that does not match (another runtime, class path or options) is ignored with a warning, never fatal
+    [[ -f "$stage/application/deployments/operator.aot" ]] && entrypoint+=', "-XX:AOTCache=/deployments/operator.aot"'
+  fi
   name="localhost/agentpolicy/agent-policy-operator:$version"
   archive="$CACHE/agent-policy-operator-$version.tar"
   "$HERE/oci-image.sh" --name "$name" --out "$archive" \
     --layer "$stage/runtime" --layer "$stage/libraries" --layer "$stage/application" \
-    --entrypoint '["/opt/java/bin/java", "@/deployments/jvm.options", "-jar", "/deployments/quarkus-run.jar"]' \
+    --entrypoint "[$entrypoint, \"-jar\", \"/deployments/quarkus-run.jar\"]" \
     --user 185:185 --workdir /deployments --env PATH=/opt/java/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java
   echo "NAME=$name"
   echo "ARCHIVE=$archive"
@@ -125,5 +181,7 @@ agent() {
 case "${1:-}" in
   operator) operator ;;
   agent) agent ;;
-  *) echo "usage: $0 operator|agent" >&2; exit 2 ;;
+  java-home) java_home ;;
+  max-ram) max_ram ;;
+  *) echo "usage: $0 operator|agent|java-home" >&2; exit 2 ;;
 esac
