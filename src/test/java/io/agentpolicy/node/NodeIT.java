@@ -103,6 +103,9 @@ class NodeIT {
                 String answer = client.raw("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod + ":8080/proxy/q/health/" + probe);
                 assertThat(answer).as(pod + " /q/health/" + probe).contains("\"status\": \"UP\"");
             }
+            // The image's AOT cache fits its runtime, class path and options only; a JVM that cannot use it says so
+            // ("[error][aot] ... Unable to map shared spaces") and starts without it.
+            assertThat(client.pods().inNamespace(NAMESPACE).withName(pod).getLog()).as(pod + " log").doesNotContain("[aot]");
         }
         assertThat(pods).allSatisfy(p -> assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero());
     }
