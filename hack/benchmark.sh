@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The scale benchmark (BENCHMARKS.md): the operator against a real local control plane, side by side with the API
-# server's own write ceiling on the same objects. Prints the table and writes bench/results/<date>-results.json and
-# bench/results/convergence.png.
+# server's own write ceiling on the same objects and with Kyverno, the incumbent. Prints the table and writes
+# bench/results/<date>-results.json and bench/results/convergence.png.
 #
 # Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opts OPTS]
-#                          [--java JDK_HOME] [--no-aot-cache]
+#                          [--java JDK_HOME] [--no-aot-cache] [--without-kyverno]
 #   --sizes LIST                namespace counts, comma-separated (default 100,1000)
 #   --with-3000                 add N = 3,000
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
@@ -17,6 +17,7 @@
 #   --no-aot-cache              on Java 25, run without the AOT cache (JEP 483/514/515) the image has; by default a
 #                               training run as the image's (hack/aot-training.sh, the same JVM options) writes one
 #                               (-XX:AOTCacheOutput) and the measured runs read it (-XX:AOTCache)
+#   --without-kyverno           skip the Kyverno phase of each size (and its build by hack/kyverno.sh)
 #
 # Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
 # afterwards together with the operator, also on failure or Ctrl-C. Needs the README's set-up: Java 17, Go, openssl, curl.
@@ -32,6 +33,7 @@ profile=false
 operator_java_opts="$DEFAULT_OPERATOR_JAVA_OPTS"
 operator_java="$(hack/images.sh java-home)/bin/java"
 aot_cache=true
+kyverno=true
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -41,14 +43,19 @@ while [[ $# -gt 0 ]]; do
     --operator-java-opts) operator_java_opts="$2"; shift 2 ;;
     --java) operator_java="$2/bin/java"; shift 2 ;;
     --no-aot-cache) aot_cache=false; shift ;;
+    --without-kyverno) kyverno=false; shift ;;
     *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-say "Building what is missing: control-plane binaries, the operator and its CLI, the benchmark driver"
+say "Building what is missing: control-plane binaries, Kyverno, the operator and its CLI, the benchmark driver"
 hack/kube-binaries.sh
+kyverno_options=()
+if $kyverno; then
+  kyverno_options=(--kyverno-dir "$(hack/kyverno.sh)")
+fi
 if [[ ! -f target/quarkus-app/quarkus-run.jar || ! -f target/agentpolicy-cli.jar ||
       -n "$(find src crds pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
   ./mvnw -B -q package -DskipTests
@@ -66,10 +73,13 @@ git diff --quiet HEAD -- src pom.xml 2>/dev/null || commit="$commit+uncommitted"
 
 cluster_dir=""
 stop_size() {
-  if [[ -f "$work/operator.pid" ]]; then
-    kill "$(cat "$work/operator.pid")" 2>/dev/null || true
-    rm -f "$work/operator.pid"
-  fi
+  # What the driver started (it writes their pid files) and could not stop itself, should it have died.
+  for pid_file in "$work/operator.pid" "$work/kyverno.pid" "$work/background-controller.pid"; do
+    if [[ -f "$pid_file" ]]; then
+      kill "$(cat "$pid_file")" 2>/dev/null || true
+      rm -f "$pid_file"
+    fi
+  done
   if [[ -n "$cluster_dir" ]]; then
     LOCAL_CLUSTER_DIR="$cluster_dir" hack/local-cluster.sh down 2>/dev/null || true
     cluster_dir=""
@@ -121,7 +131,8 @@ for n in ${sizes//,/ }; do
   fi
   java -jar "$work/agentpolicy-bench.jar" run --size "$n" --cluster-dir "$cluster_dir" --etcd-url "http://127.0.0.1:$LOCAL_ETCD_PORT" \
     --operator-app "$work/operator" --operator-kubeconfig "$operator_kubeconfig" --cli-jar "$work/agentpolicy-cli.jar" --policies examples/policies --work "$work" \
-    --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"}
+    --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"} \
+    ${kyverno_options[@]+"${kyverno_options[@]}"}
   stop_size
   results+=(--result "$work/result-$n.json")
   if $profile; then
@@ -134,4 +145,4 @@ mkdir -p bench/results
 java -jar "$work/agentpolicy-bench.jar" report "${results[@]}" --json "bench/results/$(date +%F)-results.json" \
   --chart bench/results/convergence.png ${markdown[@]+"${markdown[@]}"}
 rm -rf "$work/operator"
-echo "Written: bench/results/$(date +%F)-results.json, bench/results/convergence.png${markdown[*]:+, BENCHMARKS.md}. Operator logs: $work" >&2
+echo "Written: bench/results/$(date +%F)-results.json, bench/results/convergence.png${markdown[*]:+, BENCHMARKS.md}. Operator and Kyverno logs: $work" >&2

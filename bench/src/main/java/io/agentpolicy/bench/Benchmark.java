@@ -16,8 +16,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *
  * <pre>
  * run    --size N --cluster-dir DIR --etcd-url URL --operator-app DIR --operator-kubeconfig FILE --cli-jar JAR --policies DIR --work DIR --out FILE
- *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java JAVA] [--operator-java-opt OPT]...
- *        one size against a running control plane (KUBECONFIG) that holds the CRDs and the policies
+ *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java JAVA] [--operator-java-opt OPT]... [--kyverno-dir DIR]
+ *        one size against a running control plane (KUBECONFIG) that holds the CRDs and the policies; then Kyverno, as
+ *        hack/kyverno.sh built it in DIR, on the same control plane (without --kyverno-dir, no Kyverno)
  * report --result FILE... --json FILE --chart PNG [--markdown BENCHMARKS.md]
  *        the table (printed), the combined results, the chart, and optionally the results section of BENCHMARKS.md
  * profile --jfr FILE [--top 25]

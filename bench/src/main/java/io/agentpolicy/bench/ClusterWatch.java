@@ -15,8 +15,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * What the benchmark sees of the operator's work: the rendered maps and the AgentSessions, through two watches
- * (informers) opened before the operator starts. Each change is passed to the listeners with the instant it
+ * What the benchmark sees of the work of the operator (or of Kyverno): the maps it renders and the AgentSessions,
+ * through two watches (informers) opened before it starts. Each change is passed to the listeners with the instant it
  * arrived (System.nanoTime), which gives per-map timings without polling the API server.
  */
 final class ClusterWatch implements AutoCloseable {
@@ -27,8 +27,14 @@ final class ClusterWatch implements AutoCloseable {
     private final SharedIndexInformer<ConfigMap> mapInformer;
     private final SharedIndexInformer<GenericKubernetesResource> sessionInformer;
 
+    /** The operator's maps (labelled managed-by agent-policy-operator) and the sessions. */
     ClusterWatch(KubernetesClient client) {
-        mapInformer = client.configMaps().inAnyNamespace().withLabel(Scenario.MANAGED_BY, Scenario.OPERATOR)
+        this(client, Scenario.MANAGED_BY, Scenario.OPERATOR);
+    }
+
+    /** The maps that carry the label with the value, and the sessions. */
+    ClusterWatch(KubernetesClient client, String mapLabel, String mapLabelValue) {
+        mapInformer = client.configMaps().inAnyNamespace().withLabel(mapLabel, mapLabelValue)
                 .inform(handler(maps, mapListeners));
         sessionInformer = client.genericKubernetesResources(Scenario.API_VERSION, "AgentSession").inAnyNamespace()
                 .inform(handler(sessions, sessionListeners));

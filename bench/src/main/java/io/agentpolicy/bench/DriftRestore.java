@@ -21,13 +21,17 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * Drift under Enforce: tier-1 baseline maps are edited one at a time, as the admin (system:masters, which the
- * tamper-protection admission policy lets through as break-glass), removing the bypass-mode lock. Each edit is
- * timed from sending it until the watch shows a newer version of the map holding the rendered bytes again.
+ * Drift: rendered maps (the operator's under Enforce, or Kyverno's generated ones) are edited one at a time, as the
+ * admin (system:masters, which the operator's tamper-protection admission policy lets through as break-glass),
+ * removing the bypass-mode lock. Each edit is timed from sending it until the watch shows a newer version of the map
+ * holding the rendered bytes again.
  */
 final class DriftRestore {
     static final String FIELD_MANAGER = "benchmark-drift";
+    /** Edits in a row left unrestored after which the rest would not be either: the measurement stops there. */
+    private static final int GIVE_UP_AFTER_MISSES = 3;
 
+    /** @param edits the edits made: fewer than asked for when the measurement gave up after misses in a row */
     record Result(int edits, int restored, Stats millis, double pauseMillis) {
     }
 
@@ -37,8 +41,9 @@ final class DriftRestore {
     private DriftRestore() {
     }
 
-    static Result measure(KubernetesClient client, ClusterWatch watch, List<String> namespaces, String rendered, int edits,
-            Duration pause, Duration timeout) throws InterruptedException {
+    /** Edits the map named mapName in the namespaces, round robin; rendered is what each of them holds. */
+    static Result measure(KubernetesClient client, ClusterWatch watch, List<String> namespaces, String mapName, String rendered,
+            int edits, Duration pause, Duration timeout) throws InterruptedException {
         String patch = Serialization.asJson(Map.of("data", Map.of(Scenario.SETTINGS_KEY, withoutBypassLock(rendered))));
         BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
         AtomicReference<String> target = new AtomicReference<>();
@@ -49,13 +54,15 @@ final class DriftRestore {
         };
         watch.onMap(listener);
         List<Double> millis = new ArrayList<>();
+        int made = 0;
+        int missesInARow = 0;
         try {
-            for (int i = 0; i < edits; i++) {
+            for (int i = 0; i < edits && missesInARow < GIVE_UP_AFTER_MISSES; i++, made++) {
                 String namespace = namespaces.get(i % namespaces.size());
-                target.set(ClusterWatch.key(namespace, Scenario.BASELINE_MAP));
+                target.set(ClusterWatch.key(namespace, mapName));
                 seen.clear(); // older versions of this map would be skipped anyway: only a newer one counts
                 long sentAt = System.nanoTime();
-                ConfigMap edited = client.configMaps().inNamespace(namespace).withName(Scenario.BASELINE_MAP)
+                ConfigMap edited = client.configMaps().inNamespace(namespace).withName(mapName)
                         .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER).build(), patch);
                 long editVersion = Long.parseLong(edited.getMetadata().getResourceVersion());
                 long deadline = sentAt + timeout.toNanos();
@@ -65,15 +72,17 @@ final class DriftRestore {
                 } while (restored != null && !(restored.version() > editVersion && rendered.equals(restored.data())));
                 if (restored != null) {
                     millis.add((restored.at() - sentAt) / 1e6);
+                    missesInARow = 0;
                 } else {
                     System.err.println("[bench] drift edit " + i + " of " + namespace + " not restored within " + timeout);
+                    missesInARow++;
                 }
                 Thread.sleep(pause.toMillis());
             }
         } finally {
             watch.removeListener(listener);
         }
-        return new Result(edits, millis.size(), Stats.of(millis), pause.toMillis());
+        return new Result(made, millis.size(), Stats.of(millis), pause.toMillis());
     }
 
     /** The rendered settings with permissions.disableBypassPermissionsMode removed: the edit an impatient user makes. */

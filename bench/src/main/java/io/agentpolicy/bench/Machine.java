@@ -47,6 +47,14 @@ final class Machine {
         return version.find() ? version.group(1) : body;
     }
 
+    /** A process's peak resident set size so far (VmHWM from /proc), in bytes. */
+    static long peakRssBytes(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+                .filter(line -> line.startsWith("VmHWM:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no VmHWM for process " + pid));
+    }
+
     /** The one-minute load average. */
     static double loadAverage() {
         try {

@@ -120,10 +120,7 @@ final class OperatorProcess implements AutoCloseable {
 
     /** Peak resident set size so far (VmHWM), in bytes. */
     long peakRssBytes() throws IOException {
-        return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
-                .filter(line -> line.startsWith("VmHWM:"))
-                .map(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no VmHWM for the operator"));
+        return Machine.peakRssBytes(process.pid());
     }
 
     /**
@@ -250,7 +247,8 @@ final class OperatorProcess implements AutoCloseable {
         return total;
     }
 
-    private static int freePort() throws IOException {
+    /** A free TCP port on this machine, for a server that binds it right after. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

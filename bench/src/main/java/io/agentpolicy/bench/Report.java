@@ -21,8 +21,15 @@ final class Report {
     private static final List<Row> FIGURES = List.of(
             new Row("set-up: create N namespaces, N AgentSessions, N Pods (s, not measured against anything)", s -> seconds(s.setupSeconds())),
             new Row("**cold convergence, from operator process start (s)**", s -> seconds(s.convergence().fromStartSeconds())),
+            new Row("**Kyverno: every namespace's map generated, from ClusterPolicy creation (s)** (N maps; the operator's "
+                    + "figure above is 2N maps, N session statuses and N Events, from its process start)",
+                    s -> kyverno(s, k -> k.convergenceSeconds() != null ? seconds(k.convergenceSeconds())
+                            : k.readySeconds() != null ? String.format("not converged within %d min: %d of %d maps", k.convergenceLimitSeconds() / 60,
+                                    k.mapsCorrect(), k.maps()) : null)),
             new Row("time from process start to ready (s; /q/health/ready: every informer synced)",
                     s -> seconds(s.convergence().readySeconds())),
+            new Row("Kyverno: start of its two controllers to ready (s; webhooks registered, background controller leading)",
+                    s -> kyverno(s, k -> k.readySeconds() == null ? null : seconds(k.readySeconds()))),
             new Row("time from process start to first reconcile (s)", s -> seconds(s.convergence().firstReconcileSeconds())),
             new Row("time from process start to first map written (s)", s -> seconds(s.convergence().firstMapSeconds())),
             new Row("convergence from first reconcile (s)", s -> seconds(s.convergence().fromFirstReconcileSeconds())),
@@ -43,6 +50,8 @@ final class Report {
             new Row("reconciles until then, per controller", s -> joined(s.convergence().reconcilesUntilSettled())),
             new Row("converged state re-checked on a fresh LIST", s -> s.convergence().verifiedByList() ? "yes" : "**NO**"),
             new Row("CPU during convergence (CPU-s)", s -> cpu(s.convergence().cpuSeconds())),
+            new Row("CPU during Kyverno's convergence (CPU-s)", s -> kyverno(s, k -> k.convergenceCpuSeconds().isEmpty() ? null
+                    : cpu(k.convergenceCpuSeconds()))),
             new Row("CPU during the ceiling (CPU-s)", s -> cpu(s.convergence().ceilingCpuSeconds())),
             new Row("CPU during the same-writes ceiling (CPU-s)", s -> cpu(s.convergence().sameWritesCeilingCpuSeconds())),
             new Row("operator CPU until converged, by thread (CPU-s)",
@@ -53,8 +62,14 @@ final class Report {
             new Row("**drift restore p50 / p95 / max (ms)**, edits restored", s -> millis(s.drift().millis().p50()) + " / "
                     + millis(s.drift().millis().p95()) + " / " + millis(s.drift().millis().max()) + ", " + s.drift().restored() + " of "
                     + s.drift().edits()),
+            new Row("**Kyverno drift restore p50 / p95 / max (ms)**, edits restored", s -> kyverno(s, k -> k.drift() == null ? null
+                    : millis(k.drift().millis().p50()) + " / " + millis(k.drift().millis().p95()) + " / " + millis(k.drift().millis().max())
+                            + ", " + k.drift().restored() + " of " + k.drift().edits())),
             new Row("API requests during convergence, by verb", s -> verbs(s.requests().convergence())),
             new Row("writes during convergence, by resource", s -> joined(s.requests().convergence().writesByResource())),
+            new Row("API requests during Kyverno's convergence, by verb", s -> kyverno(s, k -> k.requests() == null ? null : verbs(k.requests()))),
+            new Row("writes during Kyverno's convergence, by resource",
+                    s -> kyverno(s, k -> k.requests() == null ? null : joined(k.requests().writesByResource()))),
             new Row("API requests from start until every reconcile is done, by verb", s -> verbs(s.requests().settle())),
             new Row("writes from start until every reconcile is done, by resource", s -> joined(s.requests().settle().writesByResource())),
             new Row("**ConfigMap writes per rendered map** (convergence)", s -> String.format("%.2f", s.requests().configMapWritesPerMap())),
@@ -67,6 +82,11 @@ final class Report {
             new Row("operator peak heap used / committed then (MiB)", s -> String.format("%.0f / %.0f", s.memory().peakHeapUsedMiB(),
                     s.memory().heapCommittedAtPeakMiB())),
             new Row("operator live heap after a full GC, at the end (MiB)", s -> String.format("%.0f", s.memory().liveHeapMiB())),
+            new Row("**Kyverno peak RSS (MiB)**, per controller", s -> kyverno(s, k -> k.peakRssMiB().isEmpty() ? null
+                    : k.peakRssMiB().entrySet().stream().map(e -> e.getKey() + " " + String.format("%.0f", e.getValue()))
+                            .collect(Collectors.joining(", ")))),
+            new Row("Kyverno CPU from its start to the end of its drift edits (CPU-s), per controller",
+                    s -> kyverno(s, k -> k.cpuSeconds().isEmpty() ? null : cpu(k.cpuSeconds()))),
             new Row("operator JVM options", s -> s.memory().javaOptions().isEmpty() ? "none (java -jar)" : "`" + s.memory().javaOptions() + "`"),
             new Row("load average before / max during", s -> String.format("%.2f / %.2f", s.environment().loadBefore(), s.environment().loadMax())));
 
@@ -77,7 +97,8 @@ final class Report {
         out.append("Run of ").append(run.date()).append(", operator commit `").append(env.operatorCommit()).append("`. Machine: ")
                 .append(env.cores()).append(" cores (").append(env.cpu()).append("), ").append(String.format("%.1f", env.memoryGiB()))
                 .append(" GiB memory, operator on ").append(env.operatorJava()).append(", Kubernetes ").append(env.kubernetes()).append(", etcd ")
-                .append(env.etcd()).append(".\n\n");
+                .append(env.etcd()).append(sizes.stream().map(Results.Size::kyverno).filter(k -> k != null && k.version() != null).findFirst()
+                        .map(k -> ", Kyverno " + k.version()).orElse("")).append(".\n\n");
         out.append("| | ").append(sizes.stream().map(s -> String.format("N = %,d", s.size())).collect(Collectors.joining(" | "))).append(" |\n");
         out.append("|---|").append("---|".repeat(sizes.size())).append('\n');
         for (Row row : FIGURES) {
@@ -111,6 +132,15 @@ final class Report {
         rows.add(target("RSS under 300 MiB at N = 3,000", threeThousand.map(s -> String.format("%.0f MiB", s.memory().peakRssMiB())),
                 threeThousand.map(s -> s.memory().peakRssMiB() < 300)));
         return rows;
+    }
+
+    /** A figure of Kyverno's, or why there is none: not measured in runs before it was, or the problem its phase met. */
+    private static String kyverno(Results.Size s, Function<Results.Kyverno, String> figure) {
+        if (s.kyverno() == null) {
+            return "not measured in this run";
+        }
+        String value = figure.apply(s.kyverno());
+        return value != null ? value : "– (" + s.kyverno().problem() + ")";
     }
 
     /** The largest entries, the rest summed up as "others". */

@@ -12,8 +12,15 @@ final class Results {
     record Run(String date, List<Size> sizes) {
     }
 
+    /** @param kyverno the incumbent's figures on the same control plane, after the operator's; null in runs before it was measured */
     record Size(int size, String startedAt, Environment environment, double setupSeconds, Ceiling.Result ceiling,
-            Ceiling.Result sameWritesCeiling, Convergence convergence, Requests requests, FanOut.Result fanOut, DriftRestore.Result drift, Memory memory) {
+            Ceiling.Result sameWritesCeiling, Convergence convergence, Requests requests, FanOut.Result fanOut, DriftRestore.Result drift, Memory memory,
+            Kyverno kyverno) {
+
+        Size withKyverno(Kyverno figures) {
+            return new Size(size, startedAt, environment, setupSeconds, ceiling, sameWritesCeiling, convergence, requests, fanOut, drift,
+                    memory, figures);
+        }
     }
 
     record Environment(String cpu, int cores, double memoryGiB, String operatorJava, String kubernetes, String etcd, String operatorCommit,
@@ -43,5 +50,21 @@ final class Results {
     }
 
     record Memory(double peakRssMiB, double peakHeapUsedMiB, double heapCommittedAtPeakMiB, double liveHeapMiB, String javaOptions) {
+    }
+
+    /**
+     * The incumbent, Kyverno, on the same control plane after the operator has stopped (see Kyverno): problem says what
+     * did not work or was not measured (null when everything was), and the figures not measured are null. ready: seconds
+     * from the start of its two controllers until both could act; convergence: seconds from the ClusterPolicy's creation
+     * until all maps held the CLI's bytes (mapsCorrect of maps when it stopped, at the limit); requests: the API requests
+     * in that window; the CPU seconds of every process in it, and each controller's CPU seconds and peak RSS over the phase.
+     */
+    record Kyverno(String version, String problem, Double readySeconds, int maps, int mapsCorrect, Double convergenceSeconds,
+            long convergenceLimitSeconds, Window requests, DriftRestore.Result drift, Map<String, Double> convergenceCpuSeconds,
+            Map<String, Double> cpuSeconds, Map<String, Double> peakRssMiB) {
+
+        static Kyverno notRun(String reason) {
+            return new Kyverno(null, reason, null, 0, 0, null, 0, null, null, Map.of(), Map.of(), Map.of());
+        }
     }
 }

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /**
  * One benchmark size against a fresh control plane that hack/benchmark.sh has started with the CRDs and the example
  * policies: set up the namespaces, sessions and pods; measure the two ceilings; start the operator and measure its cold
- * convergence, then two idle minutes, a fan-out and drift restores; stop it.
+ * convergence, then two idle minutes, a fan-out and drift restores; stop it. Then Kyverno on the same control plane.
  */
 final class ScaleRun {
     /** The operator's reconcile threads: JOSDK's default (ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER). */
@@ -76,6 +76,7 @@ final class ScaleRun {
                 writes.removeStatuses();
             }
 
+            Results.Size measured;
             try (ClusterWatch watch = new ClusterWatch(client); Convergence convergence = new Convergence(watch, scenario, expected)) {
                 Snapshot beforeStart = new Snapshot(cluster);
                 List<String> javaOptions = options.all("operator-java-opt");
@@ -110,8 +111,8 @@ final class ScaleRun {
 
                     int edits = options.number("drift-edits", 100);
                     log("drift: " + edits + " edits of tier-1 maps, one at a time");
-                    DriftRestore.Result drift = DriftRestore.measure(client, watch, scenario.namespacesOfTier("1"), expected.get("1"),
-                            edits, Duration.ofMillis(300), Duration.ofSeconds(30));
+                    DriftRestore.Result drift = DriftRestore.measure(client, watch, scenario.namespacesOfTier("1"), Scenario.BASELINE_MAP,
+                            expected.get("1"), edits, Duration.ofMillis(300), Duration.ofSeconds(30));
                     log(String.format("drift: p50 %.0f ms, p95 %.0f ms", drift.millis().p50(), drift.millis().p95()));
 
                     double ready = operator.readySeconds()
@@ -121,11 +122,25 @@ final class ScaleRun {
                             round(fromStart / ceiling.seconds()), round((fromStart - firstReconcile) / ceiling.seconds()),
                             round(fromStart / sameWritesCeiling.seconds()), round((fromStart - firstReconcile) / sameWritesCeiling.seconds()),
                             verified, convergenceCpu, ceilingCpu, sameWritesCeilingCpu, operatorCpuByThread, reconciles);
-                    return new Results.Size(size, startedAt.toString(), environment(cluster, loadBefore, load.max()), setupSeconds,
+                    measured = new Results.Size(size, startedAt.toString(), environment(cluster, loadBefore, load.max()), setupSeconds,
                             ceiling, sameWritesCeiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle),
-                            fanOut, drift, memory(operator, javaOptions));
+                            fanOut, drift, memory(operator, javaOptions), null);
                 }
             }
+            // The operator has stopped (its maps stay): Kyverno has the machine and the same control plane to itself.
+            return measured.withKyverno(kyverno(cluster, scenario, expected));
+        }
+    }
+
+    private Results.Kyverno kyverno(Cluster cluster, Scenario scenario, Map<String, String> expected)
+            throws IOException, InterruptedException {
+        if (!options.has("kyverno-dir")) {
+            return Results.Kyverno.notRun("skipped: --without-kyverno");
+        }
+        try (Kyverno kyverno = new Kyverno(cluster, options.path("kyverno-dir"), work, scenario, expected, this::log)) {
+            // 15 minutes at N = 1,000: the operator needs seconds; what Kyverno needs beyond that is reported as not converged.
+            Duration limit = Duration.ofSeconds(Math.max(300, size * 9L / 10));
+            return kyverno.measure(controlPlaneCpu(), Duration.ofMinutes(5), limit, options.number("drift-edits", 100));
         }
     }
 
@@ -169,14 +184,14 @@ final class ScaleRun {
     }
 
     /** The API server's request counters and the benchmark's own, at one instant. */
-    private record Snapshot(long at, RequestCounts apiServer, RequestCounts own) {
+    record Snapshot(long at, RequestCounts apiServer, RequestCounts own) {
         Snapshot(Cluster cluster) {
             this(System.nanoTime(), cluster.apiServerRequests(), cluster.ownRequests());
         }
     }
 
     /** The requests between two snapshots, without the benchmark's own (the metrics scrape itself is not counted). */
-    private static Results.Window window(Snapshot from, Snapshot to) {
+    static Results.Window window(Snapshot from, Snapshot to) {
         RequestCounts own = to.own().minus(from.own());
         RequestCounts operator = to.apiServer().minus(from.apiServer()).minus(own);
         return new Results.Window(round((to.at() - from.at()) / 1e9), operator.total(), operator.byVerb(), operator.writesByResource(),
