@@ -65,25 +65,31 @@ EOF
   )
 }
 
-kubeconfig() {
-  cat > "$KUBECONFIG_FILE" <<EOF
+# write_kubeconfig <file> <certificate-authority line> <user> <credential lines>: a kubeconfig for this cluster.
+write_kubeconfig() {
+  cat > "$1" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
 - name: local
   cluster:
     server: https://127.0.0.1:$API_PORT
-    certificate-authority: $STATE/pki/ca.crt
+    $2
 users:
-- name: local-admin
+- name: $3
   user:
-    client-certificate: $STATE/pki/admin.crt
-    client-key: $STATE/pki/admin.key
+$4
 contexts:
 - name: local
-  context: {cluster: local, user: local-admin}
+  context: {cluster: local, user: $3}
 current-context: local
 EOF
+}
+
+kubeconfig() {
+  write_kubeconfig "$KUBECONFIG_FILE" "certificate-authority: $STATE/pki/ca.crt" local-admin \
+    "    client-certificate: $STATE/pki/admin.crt
+    client-key: $STATE/pki/admin.key"
 }
 
 start_etcd() {
@@ -192,23 +198,8 @@ token_kubeconfig() {
     "${kubectl[@]}" apply -f - >/dev/null
   "${kubectl[@]}" create clusterrolebinding agent-policy-operator-local --clusterrole=cluster-admin \
     --serviceaccount=agentpolicy-system:agent-policy-operator --dry-run=client -o yaml | "${kubectl[@]}" apply -f - >/dev/null
-  cat >"$file" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: local
-  cluster:
-    server: https://127.0.0.1:$API_PORT
-    certificate-authority-data: $(base64 -w0 "$STATE/pki/ca.crt")
-users:
-- name: agent-policy-operator
-  user:
-    token: $("${kubectl[@]}" create token agent-policy-operator -n agentpolicy-system --duration=4h)
-contexts:
-- name: local
-  context: {cluster: local, user: agent-policy-operator}
-current-context: local
-EOF
+  write_kubeconfig "$file" "certificate-authority-data: $(base64 -w0 "$STATE/pki/ca.crt")" agent-policy-operator \
+    "    token: $("${kubectl[@]}" create token agent-policy-operator -n agentpolicy-system --duration=4h)"
 }
 
 free_port() {
