@@ -3,10 +3,11 @@
 # server's own write ceiling on the same objects. Prints the table and writes bench/results/<date>-results.json and
 # bench/results/convergence.png.
 #
-# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opts OPTS]
-#                          [--java JDK_HOME] [--aot-cache]
+# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--with-10000] [--write-markdown] [--profile]
+#                          [--operator-java-opts OPTS] [--java JDK_HOME] [--aot-cache]
 #   --sizes LIST                namespace counts, comma-separated (default 100,1000)
 #   --with-3000                 add N = 3,000
+#   --with-10000                add N = 10,000 (10,000 namespaces, sessions and pods; about 15 more minutes)
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
 #   --profile                   record the operator with JFR (method samples) and print where its CPU time went
 #   --operator-java-opts OPTS   the operator's JVM options; by default the image's (src/main/docker/jvm.options), with -XX:MaxRAM at the
@@ -37,6 +38,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --with-3000) sizes="$sizes,3000"; shift ;;
+    --with-10000) sizes="$sizes,10000"; shift ;;
     --write-markdown) markdown=(--markdown BENCHMARKS.md); shift ;;
     --profile) profile=true; shift ;;
     --operator-java-opts) operator_java_opts="$2"; shift 2 ;;
@@ -165,14 +167,24 @@ if $aot_cache; then
   aot_options=(--operator-java-opt "-XX:AOTCache=$work/operator.aot")
 fi
 
+operator_opts=(--operator-java "$operator_java" ${aot_options[@]+"${aot_options[@]}"})
+for opt in $operator_java_opts; do operator_opts+=(--operator-java-opt "$opt"); done
+
+# What the operator keeps whatever the cluster's size: its live heap on a control plane holding only the CRDs and the
+# policies, subtracted before each size's live heap is divided per namespace.
+say "Empty cluster: the operator's live heap with the policies and no namespace of the scenario"
+start_cluster empty
+empty_kib="$(java -jar "$work/agentpolicy-bench.jar" empty-cluster --operator-app "$work/operator" \
+  --operator-kubeconfig "$operator_kubeconfig" --work "$work" "${operator_opts[@]}")"
+stop_size
+
 results=()
 for n in ${sizes//,/ }; do
   say "N = $n: a fresh control plane, the CRDs and the five example policies"
   start_cluster "$n"
 
   say "N = $n: the benchmark"
-  java_opts=(--operator-java "$operator_java" ${aot_options[@]+"${aot_options[@]}"})
-  for opt in $operator_java_opts; do java_opts+=(--operator-java-opt "$opt"); done
+  java_opts=("${operator_opts[@]}" --empty-cluster-live-heap-kib "$empty_kib")
   if $profile; then
     java_opts+=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")
   fi
