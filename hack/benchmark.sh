@@ -7,7 +7,7 @@
 #                          [--operator-java-opts OPTS] [--java JDK_HOME] [--aot-cache]
 #   --sizes LIST                namespace counts, comma-separated (default 100,1000)
 #   --with-3000                 add N = 3,000
-#   --with-10000                add N = 10,000 (10,000 namespaces, sessions and pods; about 15 more minutes)
+#   --with-10000                add N = 10,000 (10,000 namespaces, sessions and pods; every phase as at the other sizes)
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
 #   --profile                   record the operator with JFR (method samples) and print where its CPU time went
 #   --operator-java-opts OPTS   the operator's JVM options; by default the image's (src/main/docker/jvm.options), with -XX:MaxRAM at the

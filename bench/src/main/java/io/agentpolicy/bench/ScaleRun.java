@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /**
  * One benchmark size against a fresh control plane that hack/benchmark.sh has started with the CRDs and the example
  * policies: set up the namespaces, sessions and pods; measure the two ceilings; start the operator and measure its cold
- * convergence, then two idle minutes, a fan-out and drift restores; stop it.
+ * convergence, then two idle minutes, a fan-out and drift restores, and its live heap with and without the sessions;
+ * stop it.
  */
 final class ScaleRun {
     /** The operator's reconcile threads: JOSDK's default (ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER). */
