@@ -3,10 +3,12 @@
 # server's own write ceiling on the same objects and with Kyverno, the incumbent. Prints the table and writes
 # bench/results/<date>-results.json and bench/results/convergence.png.
 #
-# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--write-markdown] [--profile] [--operator-java-opts OPTS]
-#                          [--java JDK_HOME] [--no-aot-cache] [--without-kyverno]
+# Usage: hack/benchmark.sh [--sizes 100,1000] [--with-3000] [--with-10000] [--write-markdown] [--profile]
+#                          [--operator-java-opts OPTS] [--java JDK_HOME] [--no-aot-cache] [--kyverno-sizes LIST]
+#                          [--without-kyverno]
 #   --sizes LIST                namespace counts, comma-separated (default 100,1000)
 #   --with-3000                 add N = 3,000
+#   --with-10000                add N = 10,000 (10,000 namespaces, sessions and pods; every phase as at the other sizes)
 #   --write-markdown            replace the results section of BENCHMARKS.md with this run
 #   --profile                   record the operator with JFR (method samples) and print where its CPU time went
 #   --operator-java-opts OPTS   the operator's JVM options; by default the image's (src/main/docker/jvm.options), with -XX:MaxRAM at the
@@ -17,6 +19,7 @@
 #   --no-aot-cache              on Java 25, run without the AOT cache (JEP 483/514/515) the image has; by default a
 #                               training run as the image's (hack/aot-training.sh, the same JVM options) writes one
 #                               (-XX:AOTCacheOutput) and the measured runs read it (-XX:AOTCache)
+#   --kyverno-sizes LIST        the sizes with a Kyverno phase (default 100,1000: its convergence grows with N squared)
 #   --without-kyverno           skip the Kyverno phase of each size (and its build by hack/kyverno.sh)
 #
 # Each size gets a fresh control plane (hack/local-cluster.sh in a private directory, on free loopback ports), removed
@@ -34,15 +37,18 @@ operator_java_opts="$DEFAULT_OPERATOR_JAVA_OPTS"
 operator_java="$(hack/images.sh java-home)/bin/java"
 aot_cache=true
 kyverno=true
+kyverno_sizes="100,1000"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --with-3000) sizes="$sizes,3000"; shift ;;
+    --with-10000) sizes="$sizes,10000"; shift ;;
     --write-markdown) markdown=(--markdown BENCHMARKS.md); shift ;;
     --profile) profile=true; shift ;;
     --operator-java-opts) operator_java_opts="$2"; shift 2 ;;
     --java) operator_java="$2/bin/java"; shift 2 ;;
     --no-aot-cache) aot_cache=false; shift ;;
+    --kyverno-sizes) kyverno_sizes="$2"; shift 2 ;;
     --without-kyverno) kyverno=false; shift ;;
     *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
   esac
@@ -118,21 +124,33 @@ if $aot_cache && [[ "$("$operator_java" -XshowSettings:properties -version 2>&1 
   aot_options=(--operator-java-opt "-XX:AOTCache=$work/operator.aot")
 fi
 
+operator_opts=(--operator-java "$operator_java" ${aot_options[@]+"${aot_options[@]}"})
+for opt in $operator_java_opts; do operator_opts+=(--operator-java-opt "$opt"); done
+
+# What the operator keeps whatever the cluster's size: its live heap on a control plane holding only the CRDs and the
+# policies, subtracted before each size's live heap is divided per namespace.
+say "Empty cluster: the operator's live heap with the policies and no namespace of the scenario"
+start_cluster empty
+empty_kib="$(java -jar "$work/agentpolicy-bench.jar" empty-cluster --operator-app "$work/operator" \
+  --operator-kubeconfig "$operator_kubeconfig" --work "$work" "${operator_opts[@]}")"
+stop_size
+
 results=()
 for n in ${sizes//,/ }; do
   say "N = $n: a fresh control plane, the CRDs and the five example policies"
   start_cluster "$n"
 
   say "N = $n: the benchmark"
-  java_opts=(--operator-java "$operator_java" ${aot_options[@]+"${aot_options[@]}"})
-  for opt in $operator_java_opts; do java_opts+=(--operator-java-opt "$opt"); done
+  java_opts=("${operator_opts[@]}" --empty-cluster-live-heap-kib "$empty_kib")
+  size_kyverno=()
+  if [[ ",$kyverno_sizes," == *",$n,"* ]]; then size_kyverno=(${kyverno_options[@]+"${kyverno_options[@]}"}); fi
   if $profile; then
     java_opts+=(--operator-java-opt "-XX:StartFlightRecording=filename=$work/operator-$n.jfr,settings=profile")
   fi
   java -jar "$work/agentpolicy-bench.jar" run --size "$n" --cluster-dir "$cluster_dir" --etcd-url "http://127.0.0.1:$LOCAL_ETCD_PORT" \
     --operator-app "$work/operator" --operator-kubeconfig "$operator_kubeconfig" --cli-jar "$work/agentpolicy-cli.jar" --policies examples/policies --work "$work" \
     --out "$work/result-$n.json" --commit "$commit" ${java_opts[@]+"${java_opts[@]}"} \
-    ${kyverno_options[@]+"${kyverno_options[@]}"}
+    ${size_kyverno[@]+"${size_kyverno[@]}"}
   stop_size
   results+=(--result "$work/result-$n.json")
   if $profile; then

@@ -16,9 +16,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *
  * <pre>
  * run    --size N --cluster-dir DIR --etcd-url URL --operator-app DIR --operator-kubeconfig FILE --cli-jar JAR --policies DIR --work DIR --out FILE
- *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java JAVA] [--operator-java-opt OPT]... [--kyverno-dir DIR]
+ *        [--commit SHA] [--drift-edits 100] [--idle-seconds 120] [--operator-java JAVA] [--operator-java-opt OPT]...
+ *        [--empty-cluster-live-heap-kib KIB] [--kyverno-dir DIR]
  *        one size against a running control plane (KUBECONFIG) that holds the CRDs and the policies; then Kyverno, as
  *        hack/kyverno.sh built it in DIR, on the same control plane (without --kyverno-dir, no Kyverno)
+ * empty-cluster --operator-app DIR --operator-kubeconfig FILE --work DIR [--operator-java JAVA] [--operator-java-opt OPT]...
+ *        prints the operator's live heap (KiB) on a control plane holding only the CRDs and the policies
  * report --result FILE... --json FILE --chart PNG [--markdown BENCHMARKS.md]
  *        the table (printed), the combined results, the chart, and optionally the results section of BENCHMARKS.md
  * profile --jfr FILE [--top 25]
@@ -48,6 +51,7 @@ public final class Benchmark {
     private static int execute(String command, Options options) throws Exception {
         switch (command) {
             case "run" -> JSON.writeValue(options.path("out").toFile(), new ScaleRun(options).run());
+            case "empty-cluster" -> System.out.println(EmptyClusterHeap.measureKiB(options));
             case "report" -> report(options);
             case "profile" -> Profile.print(options.path("jfr"), options.number("top", 25));
             default -> {

@@ -49,7 +49,15 @@ final class Results {
             long idleOtherWrites) {
     }
 
-    record Memory(double peakRssMiB, double peakHeapUsedMiB, double heapCommittedAtPeakMiB, double liveHeapMiB, String javaOptions) {
+    /**
+     * The operator's memory: peak RSS; the heap at its highest sample and the committed heap then; the live heap after a
+     * full GC at the end (L1), again once every session, its pod and its map are deleted (L2), and of the same operator
+     * on a cluster holding only the policies (L0, null when not measured); per session (L1 - L2) / N and per namespace
+     * (L2 - L0) / N, in KiB.
+     */
+    record Memory(double peakRssMiB, double peakHeapUsedMiB, double heapCommittedAtPeakMiB, double liveHeapMiB,
+            double liveHeapWithoutSessionsMiB, Double emptyClusterLiveHeapMiB, double liveHeapPerSessionKiB, Double liveHeapPerNamespaceKiB,
+            String javaOptions) {
     }
 
     /**

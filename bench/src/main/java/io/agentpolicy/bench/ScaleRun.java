@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /**
  * One benchmark size against a fresh control plane that hack/benchmark.sh has started with the CRDs and the example
  * policies: set up the namespaces, sessions and pods; measure the two ceilings; start the operator and measure its cold
- * convergence, then two idle minutes, a fan-out and drift restores; stop it. Then Kyverno on the same control plane.
+ * convergence, then two idle minutes, a fan-out and drift restores, and its live heap with and without the sessions;
+ * stop it. Then Kyverno on the same control plane.
  */
 final class ScaleRun {
     /** The operator's reconcile threads: JOSDK's default (ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER). */
@@ -124,7 +125,7 @@ final class ScaleRun {
                             verified, convergenceCpu, ceilingCpu, sameWritesCeilingCpu, operatorCpuByThread, reconciles);
                     measured = new Results.Size(size, startedAt.toString(), environment(cluster, loadBefore, load.max()), setupSeconds,
                             ceiling, sameWritesCeiling, convergenceResult, requests(beforeStart, atConvergence, quiet, afterIdle),
-                            fanOut, drift, memory(operator, javaOptions), null);
+                            fanOut, drift, memory(operator, javaOptions, client, watch, scenario), null);
                 }
             }
             // The operator has stopped (its maps stay): Kyverno has the machine and the same control plane to itself.
@@ -170,11 +171,26 @@ final class ScaleRun {
                 idleWrites - idleOperatorWrites);
     }
 
-    private Results.Memory memory(OperatorProcess operator, List<String> javaOptions) throws IOException, InterruptedException {
+    /**
+     * Peak RSS and heap, then the live heap after a full GC (L1); every session, its pod and its map deleted, the live
+     * heap again (L2): per session (L1 - L2) / N; per namespace (L2 - L0) / N, L0 being the live heap of the same
+     * operator on a cluster holding only the policies (hack/benchmark.sh measures it first, --empty-cluster-live-heap-kib).
+     */
+    private Results.Memory memory(OperatorProcess operator, List<String> javaOptions, KubernetesClient client, ClusterWatch watch,
+            Scenario scenario) throws IOException, InterruptedException {
         long peakRss = operator.peakRssBytes(); // before the full GC of the live-heap measurement
         long liveHeap = operator.liveHeapBytes(work.resolve("operator-" + size + "-heap-histogram.txt"));
-        return new Results.Memory(round(peakRss / MIB), round(operator.heap.peakUsedBytes() / MIB),
-                round(operator.heap.committedAtPeakBytes() / MIB), round(liveHeap / MIB), String.join(" ", javaOptions));
+        log("live heap " + Math.round(liveHeap / MIB) + " MiB; deleting every session, then its pod and map");
+        SessionRemoval.run(client, watch, scenario, operator, options.number("setup-concurrency", 16), Duration.ofMinutes(10));
+        long withoutSessions = operator.liveHeapBytes(work.resolve("operator-" + size + "-heap-histogram-without-sessions.txt"));
+        Double empty = options.has("empty-cluster-live-heap-kib") ? options.number("empty-cluster-live-heap-kib", 0) * 1024.0 : null;
+        Results.Memory memory = new Results.Memory(round(peakRss / MIB), round(operator.heap.peakUsedBytes() / MIB),
+                round(operator.heap.committedAtPeakBytes() / MIB), round(liveHeap / MIB), round(withoutSessions / MIB),
+                empty == null ? null : round(empty / MIB), round((liveHeap - withoutSessions) / 1024.0 / size),
+                empty == null ? null : round((withoutSessions - empty) / 1024.0 / size), String.join(" ", javaOptions));
+        log(String.format("live heap without sessions %.0f MiB: %.1f KiB per session, %s KiB per namespace", withoutSessions / MIB,
+                memory.liveHeapPerSessionKiB(), memory.liveHeapPerNamespaceKiB() == null ? "?" : String.format("%.1f", memory.liveHeapPerNamespaceKiB())));
+        return memory;
     }
 
     private Results.Environment environment(Cluster cluster, double loadBefore, double loadMax) throws IOException, InterruptedException {

@@ -1,7 +1,10 @@
 package io.agentpolicy.operator.cache;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.github.benmanes.caffeine.cache.Interner;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
@@ -29,9 +32,19 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
  * check reads: their containers' command lines and mounts, and their ConfigMap volumes.
  *
  * <p>The stores transform the object the informer hands on to event handlers too, so every reader sees the same lean
- * object.
+ * object. Informers of the same kind share one instance of each version ({@link SharedVersions}), and rendered maps one
+ * copy of each rendering.
  */
 public final class LeanCaches {
+    /** Five informers cache the namespaces and three the sessions, each made lean alike: one instance per version. */
+    private static final SharedVersions<Namespace> NAMESPACES = new SharedVersions<>(LeanCaches::keepNameAndLabels);
+    private static final SharedVersions<AgentSession> SESSIONS = new SharedVersions<>(LeanCaches::dropManagedFields);
+    /**
+     * The settings a rendered map holds: thousands of maps hold one of a few renderings (one per tier and mode), each
+     * a few KiB, which SharedStrings leaves alone (too long to be worth a lossy slot).
+     */
+    private static final Interner<String> RENDERED_DATA = Interner.newWeakInterner();
+
     private LeanCaches() {
     }
 
@@ -42,7 +55,7 @@ public final class LeanCaches {
 
     /** A store for namespaces: name, labels and deletion, nothing else. */
     public static ItemStore<Namespace> namespaces() {
-        return new TransformingItemStore<>(LeanCaches::keepNameAndLabels);
+        return new TransformingItemStore<>(NAMESPACES);
     }
 
     /** A store for agent pods: what {@code PodComplianceCheck} reads, nothing else. */
@@ -53,14 +66,14 @@ public final class LeanCaches {
     /** The namespace-baseline controller's primary store (annotations name a class with a no-argument constructor). */
     public static final class NamespaceStore extends TransformingItemStore<Namespace> {
         public NamespaceStore() {
-            super(LeanCaches::keepNameAndLabels);
+            super(NAMESPACES);
         }
     }
 
     /** The agent-session controller's primary store. */
     public static final class AgentSessionStore extends TransformingItemStore<AgentSession> {
         public AgentSessionStore() {
-            super(LeanCaches::dropManagedFields);
+            super(SESSIONS);
         }
     }
 
@@ -90,6 +103,11 @@ public final class LeanCaches {
     }
 
     static ConfigMap keepForeignDataOwnership(ConfigMap map) {
+        if (map.getData() != null && !map.getData().isEmpty()) {
+            Map<String, String> data = new LinkedHashMap<>();
+            map.getData().forEach((key, value) -> data.put(key, value == null ? null : RENDERED_DATA.intern(value)));
+            map.setData(data);
+        }
         List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
         if (entries != null) {
             map.getMetadata().setManagedFields(entries.stream()

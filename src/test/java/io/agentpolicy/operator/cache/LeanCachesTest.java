@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** The lean caches keep every fact the operator reads from managedFields and pods. */
@@ -45,6 +46,18 @@ class LeanCachesTest {
     }
 
     @Test
+    void renderedMapsHoldingTheSameSettingsShareOneCopy() {
+        String settings = "{\"permissions\":{\"deny\":[\"Bash(rm -rf *)\"]}}\n";
+        ConfigMap first = LeanCaches.keepForeignDataOwnership(new ConfigMapBuilder().withNewMetadata().withName("a").endMetadata()
+                .addToData("managed-settings.json", new String(settings)).build());
+        ConfigMap second = LeanCaches.keepForeignDataOwnership(new ConfigMapBuilder().withNewMetadata().withName("b").endMetadata()
+                .addToData("managed-settings.json", new String(settings)).build());
+
+        assertThat(second.getData().get("managed-settings.json")).isEqualTo(settings)
+                .isSameAs(first.getData().get("managed-settings.json"));
+    }
+
+    @Test
     void namespacesKeepWhatSelectsAndRemovesTheirPolicies() {
         Namespace namespace = new NamespaceBuilder().withNewMetadata().withName("payments").withUid("u-1").withResourceVersion("7")
                 .withDeletionTimestamp("2026-11-21T10:00:00Z").addToLabels("agentpolicy.io/tier", "1").addToLabels("team", "payments")
@@ -62,6 +75,27 @@ class LeanCachesTest {
         assertThat(lean.getMetadata().getAnnotations()).isEmpty();
         assertThat(lean.getMetadata().getManagedFields()).isNull();
         assertThat(lean.getSpec()).isNull();
+    }
+
+    @Test
+    void informersOfTheSameKindShareOneInstancePerVersion() {
+        ItemStore<Namespace> baselines = new LeanCaches.NamespaceStore();
+        ItemStore<Namespace> sessions = LeanCaches.namespaces();
+
+        baselines.put("payments", namespace("7", "1"));
+        sessions.put("payments", namespace("7", "1"));
+        assertThat(sessions.get("payments")).isSameAs(baselines.get("payments"));
+
+        sessions.put("payments", namespace("8", "2"));
+        assertThat(sessions.get("payments").getMetadata().getLabels()).containsEntry("agentpolicy.io/tier", "2");
+        assertThat(baselines.get("payments").getMetadata().getLabels()).containsEntry("agentpolicy.io/tier", "1");
+        baselines.put("payments", namespace("8", "2"));
+        assertThat(baselines.get("payments")).isSameAs(sessions.get("payments"));
+    }
+
+    private static Namespace namespace(String resourceVersion, String tier) {
+        return new NamespaceBuilder().withNewMetadata().withName("payments").withUid("u-shared").withResourceVersion(resourceVersion)
+                .addToLabels("agentpolicy.io/tier", tier).endMetadata().build();
     }
 
     @Test
