@@ -31,6 +31,8 @@ RUN KUBERNETES_MASTER=https://127.0.0.1:9 AGENTPOLICY_LEADER_ELECTION_ENABLED=fa
 
 USER 185:185
 EXPOSE 8080
+# glibc's malloc keeps at most two arenas instead of one per thread that allocates natively (BENCHMARKS.md, §3).
+ENV MALLOC_ARENA_MAX=2
 
 # The JVM options live in src/main/docker/jvm.options (with the reasons for each), shared with the image that
 # hack/images.sh builds without Docker and with hack/benchmark.sh. A cache that does not match is ignored with a warning.

@@ -1,12 +1,12 @@
 package io.agentpolicy.operator.baseline;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -18,6 +18,7 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.cache.PolicyChanges;
+import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
 import io.agentpolicy.operator.reporting.OperatorMetrics;
@@ -28,6 +29,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -40,7 +42,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * out to the namespaces it matches now and to those whose map it contributed to before.
  */
 @ControllerConfiguration(name = NamespaceBaselineReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(itemStore = LeanCaches.NamespaceStore.class))
+        informer = @Informer(itemStore = LeanCaches.NamespaceStore.class),
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
     public static final String NAME = "namespace-baseline";
     private static final Logger LOG = Logger.getLogger(NamespaceBaselineReconciler.class);
@@ -103,7 +106,7 @@ public class NamespaceBaselineReconciler implements Reconciler<Namespace> {
             Instant overrideExpiry = desired.merged().soonestOverrideExpiry();
             if (overrideExpiry != null) {
                 // The default mode changes when the override lapses: come back at that instant, no polling.
-                control.rescheduleAfter(Duration.between(now, overrideExpiry).plusMillis(1));
+                control.rescheduleAfter(ReconcileHorizon.until(now, overrideExpiry));
             }
         } else if (plan instanceof BaselinePlan.None) {
             maps.remove(actual);

@@ -3,6 +3,7 @@ package io.agentpolicy.operator.openreports;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.config.OperatorConfig;
+import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.reporting.Conditions;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -22,6 +24,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -34,7 +37,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * namespace that no policy governs and where no session was decided has no Report.
  */
 @ControllerConfiguration(name = NamespaceReportReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(itemStore = LeanCaches.NamespaceStore.class))
+        informer = @Informer(itemStore = LeanCaches.NamespaceStore.class),
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class NamespaceReportReconciler implements Reconciler<Namespace> {
     public static final String NAME = "namespace-report";
 

@@ -24,6 +24,7 @@ import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.cache.PolicyChanges;
 import io.agentpolicy.operator.cache.PolicyValidation;
+import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.maps.DriftOwner;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
@@ -37,6 +38,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -49,7 +51,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * namespaces, conflicts with other policies, the emergency override. It never writes maps; the
  * namespace-baseline controller does.
  */
-@ControllerConfiguration(name = PermissionPolicyReconciler.NAME)
+@ControllerConfiguration(name = PermissionPolicyReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 // A status looks at every namespace the policy matches, and while maps are being written each map event asks for it
 // again: at most one a second per policy keeps the counts current without re-reading 1,000 namespaces per map.
 @RateLimited(maxReconciliations = 1, within = 1, unit = TimeUnit.SECONDS)
@@ -115,7 +118,7 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
         UpdateControl<PermissionPolicy> control = JsonTrees.same(policy.getStatus(), result.status())
                 ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
-        Optional<Duration> next = result.nextChange().map(at -> Duration.between(now, at).plusMillis(1));
+        Optional<Duration> next = result.nextChange().map(at -> ReconcileHorizon.until(now, at));
         if (Conditions.isTrue(result.status().getConditions(), Conditions.RECONCILING)) {
             // While maps are still being written the status looks again, also if a map's notification was lost (a
             // throttled API server); once every map is rendered nothing is scheduled.

@@ -1,7 +1,6 @@
 package io.agentpolicy.operator.session;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,6 +36,7 @@ import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.cache.PolicyChanges;
 import io.agentpolicy.operator.cache.PolicyValidation;
+import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.maps.DriftOwner;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
@@ -53,6 +54,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -66,7 +68,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  */
 // Not generation-aware: a status written by anyone else (it has no generation of its own) is decided again and put back.
 @ControllerConfiguration(name = AgentSessionReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(itemStore = LeanCaches.AgentSessionStore.class))
+        informer = @Informer(itemStore = LeanCaches.AgentSessionStore.class),
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class AgentSessionReconciler implements Reconciler<AgentSession> {
     public static final String NAME = "agent-session";
     static final String BY_POLICY = "byPolicy";
@@ -207,7 +210,7 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             UpdateControl<AgentSession> control = updateStatus(session, previous, status);
             if (decision.nextTransition() != null) {
                 // Expiry, override and exception lapses are scheduled for their instant, not polled.
-                control.rescheduleAfter(Duration.between(now, decision.nextTransition()).plusMillis(1));
+                control.rescheduleAfter(ReconcileHorizon.until(now, decision.nextTransition()));
             }
             return control;
         }

@@ -2,6 +2,7 @@ package io.agentpolicy.operator.track;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -15,6 +16,7 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.config.OperatorConfig;
+import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
@@ -24,6 +26,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
@@ -32,7 +35,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
  * session of another engineer) makes it Stalled/InvalidSpec naming the field, and it counts on nobody's record; a
  * valid one is Ready, counts from then on, and its engineer gets an EngineerStanding if they had none.
  */
-@ControllerConfiguration(name = AgentIncidentReconciler.NAME)
+@ControllerConfiguration(name = AgentIncidentReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
     public static final String NAME = "agent-incident";
 

@@ -1,12 +1,12 @@
 package io.agentpolicy.operator.track;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -21,6 +21,7 @@ import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
+import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
 import io.agentpolicy.operator.reporting.JsonTrees;
@@ -30,6 +31,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -42,7 +44,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * an escalation lifts by quiet time (no polling).
  */
 // Not generation-aware: a standing has no spec, and a status written by anyone else is put back.
-@ControllerConfiguration(name = EngineerStandingReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = EngineerStandingReconciler.NAME, generationAwareEventProcessing = false,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class EngineerStandingReconciler implements Reconciler<EngineerStanding> {
     public static final String NAME = "engineer-standing";
 
@@ -119,7 +122,7 @@ public class EngineerStandingReconciler implements Reconciler<EngineerStanding> 
         }
         Instant lift = StandingStatusBuilder.nextLift(status);
         if (lift != null) {
-            control.rescheduleAfter(Duration.between(now, lift).plusMillis(1));
+            control.rescheduleAfter(ReconcileHorizon.until(now, lift));
         }
         return control;
     }
