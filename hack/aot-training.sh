@@ -25,7 +25,7 @@ log() { echo "[aot-training] $*" >&2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/agentpolicy-aot-training.XXXXXX")"
 operator=""
 cleanup() {
-  [[ -n "$operator" ]] && kill "$operator" 2>/dev/null
+  if [[ -n "$operator" ]]; then kill "$operator" 2>/dev/null || true; fi
   LOCAL_CLUSTER_DIR="$work/cluster" "$HERE/local-cluster.sh" down >/dev/null 2>&1 || true
   rm -rf "$work"
 }
