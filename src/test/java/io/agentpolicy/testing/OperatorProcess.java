@@ -22,6 +22,7 @@ public final class OperatorProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final Path JVM_OPTIONS = Path.of("src/main/docker/jvm.options");
     private final Process process;
     private final int port;
     private final Path log;
@@ -59,8 +60,11 @@ public final class OperatorProcess implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("operator", ".log");
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        // As the image runs it: its JVM options, the chart's memory limit as the container's (512Mi), its malloc arenas.
+        ProcessBuilder builder = new ProcessBuilder("java", "@" + JVM_OPTIONS, "-XX:MaxRAM=512m", "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(java.util.Map.of(
+                "MALLOC_ARENA_MAX", "2",
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", cluster.admin().getMasterUrl().toString(),
                 "QUARKUS_KUBERNETES_CLIENT_CA_CERT_FILE", pki.resolve("ca.crt").toString(),
