@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.jboss.logging.Logger;
@@ -19,6 +20,7 @@ import io.agentpolicy.operator.admission.AdmissionPolicies;
 import io.agentpolicy.testing.OperatorProcess;
 import io.agentpolicy.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,8 +48,12 @@ class ChaosProcessIT {
                 List<String> before = baselines(load);
                 // Killed at the first map the change reaches, so other maps and statuses are still to be written.
                 CountDownLatch reached = new CountDownLatch(1);
-                try (Watch watch = client.configMaps().inAnyNamespace().withLabel(ApiConstants.MANAGED_BY_LABEL, ApiConstants.MANAGED_BY_VALUE)
-                        .watch(new Watcher<>() {
+                AtomicReference<WatcherException> closed = new AtomicReference<>();
+                // From the version of a LIST: no change is missed, however late the watch starts.
+                String selector = ApiConstants.MANAGED_BY_LABEL + "=" + ApiConstants.MANAGED_BY_VALUE;
+                String listed = client.configMaps().inAnyNamespace().withLabelSelector(selector).list().getMetadata().getResourceVersion();
+                try (Watch watch = client.configMaps().inAnyNamespace()
+                        .watch(new ListOptionsBuilder().withLabelSelector(selector).withResourceVersion(listed).build(), new Watcher<>() {
                             @Override
                             public void eventReceived(Action action, ConfigMap map) {
                                 if (action == Action.MODIFIED && load.namespaces.contains(map.getMetadata().getNamespace())) {
@@ -57,11 +63,12 @@ class ChaosProcessIT {
 
                             @Override
                             public void onClose(WatcherException cause) {
-                                // closed by the test
+                                closed.set(cause);
                             }
                         })) {
                     load.changePolicies();
-                    assertThat(reached.await(CONVERGED_WITHIN.toSeconds(), TimeUnit.SECONDS)).as("the change reached a map").isTrue();
+                    assertThat(reached.await(CONVERGED_WITHIN.toSeconds(), TimeUnit.SECONDS))
+                            .as("the change reached a map (the watch closed with: %s)", closed.get()).isTrue();
                     first.kill();
                 }
                 List<String> after = baselines(load);
