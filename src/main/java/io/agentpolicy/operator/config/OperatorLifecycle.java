@@ -24,8 +24,10 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class OperatorLifecycle {
     private static final Logger LOG = Logger.getLogger(OperatorLifecycle.class);
-    /** A probe is one /readyz request: cheap enough to ask every 2 s, so the start follows the API server's return closely. */
-    static final Duration MAX_WAIT = Duration.ofSeconds(2);
+    /** A probe is one /readyz request: cheap enough to ask every second, so the start follows the API server's return closely. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** While the API server stays away, the log says so once this many probes, not at each. */
+    static final int PROBES_PER_WARNING = 30;
 
     @Inject
     Operator operator;
@@ -52,15 +54,15 @@ public class OperatorLifecycle {
     }
 
     private void startWhenTheApiServerServes() {
-        Duration wait = Duration.ofSeconds(1);
-        while (!apiServer.serves()) {
-            LOG.warnf("the API server is not ready (its /readyz); the operator starts when it is (next try in %d s)", wait.toSeconds());
+        for (int probes = 0; !apiServer.serves(); probes++) {
+            if (probes % PROBES_PER_WARNING == 0) {
+                LOG.warn("the API server is not ready (its /readyz); the operator starts when it is (asking every second)");
+            }
             try {
-                Thread.sleep(wait.toMillis());
+                Thread.sleep(PROBE_INTERVAL.toMillis());
             } catch (InterruptedException stopping) {
                 return;
             }
-            wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
         }
         try {
             operator.start();
