@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -39,6 +40,8 @@ public final class StandingStatusBuilder {
     static final int RUNNING_KEPT = 900;
     /** Namespaces listed per engineer (the schema's bound): a bot account may run sessions in thousands. */
     static final int NAMESPACES_LISTED = 256;
+    private static final Comparator<SessionRecord> BY_START = Comparator.comparing(r -> Rfc3339.parse(r.getStartedAt()));
+    private static final Comparator<SessionRecord> BY_END = Comparator.comparing(r -> Rfc3339.parse(r.getEndedAt()));
 
     private StandingStatusBuilder() {
     }
@@ -59,14 +62,15 @@ public final class StandingStatusBuilder {
             }
         }
         byUid.values().stream().filter(StandingStatusBuilder::ran).map(s -> recordOf(s, now)).forEach(records::add);
-        List<SessionRecord> ended = records.stream().filter(r -> r.getEndedAt() != null)
-                .sorted(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getEndedAt())).reversed()).limit(ENDED_KEPT).toList();
-        List<SessionRecord> running = records.stream().filter(r -> r.getEndedAt() == null)
-                .sorted(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getStartedAt())).reversed()).limit(RUNNING_KEPT).toList();
-        return Stream.concat(running.stream(), ended.stream())
-                .sorted(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getStartedAt())).thenComparing(SessionRecord::getNamespace)
-                        .thenComparing(SessionRecord::getName))
+        return Stream.concat(newest(records.stream().filter(r -> r.getEndedAt() == null), BY_START, RUNNING_KEPT),
+                        newest(records.stream().filter(r -> r.getEndedAt() != null), BY_END, ENDED_KEPT))
+                .sorted(BY_START.thenComparing(SessionRecord::getNamespace).thenComparing(SessionRecord::getName))
                 .toList();
+    }
+
+    /** The newest {@code kept} records by the given time. */
+    private static Stream<SessionRecord> newest(Stream<SessionRecord> records, Comparator<SessionRecord> byTime, int kept) {
+        return records.sorted(byTime.reversed()).limit(kept);
     }
 
     /**
@@ -85,13 +89,15 @@ public final class StandingStatusBuilder {
         TreeSet<String> names = new TreeSet<>();
         records.forEach(r -> names.add(r.getNamespace()));
         history.incidents().forEach(i -> names.add(i.namespace()));
-        SessionRecord latest = records.stream().max(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getStartedAt()))).orElse(null);
+        SessionRecord latest = records.stream().max(BY_START).orElse(null);
+        // The engineer's newest session per namespace, once: the levels and the choice of listed namespaces read it.
+        Map<String, SessionRecord> newestHere = records.stream()
+                .collect(Collectors.toMap(SessionRecord::getNamespace, r -> r, BinaryOperator.maxBy(BY_START)));
         List<NamespaceStanding> standings = new ArrayList<>();
         List<Instant> lifted = new ArrayList<>();
         lifted.add(Rfc3339.parse(previous.getLiftedAt()));
         for (String name : names) {
-            SessionRecord here = records.stream().filter(r -> r.getNamespace().equals(name))
-                    .max(Comparator.comparing((SessionRecord r) -> Rfc3339.parse(r.getStartedAt()))).orElse(latest);
+            SessionRecord here = newestHere.getOrDefault(name, latest);
             Seniority level = here == null || here.getSeniority() == null ? Seniority.JUNIOR : here.getSeniority();
             NamespaceInfo ns = Objects.requireNonNullElse(namespaces.apply(name), new NamespaceInfo(name, Map.of()));
             String tier = engine.tierOf(ns) != null ? engine.tierOf(ns) : here != null && name.equals(here.getNamespace()) ? here.getTier() : null;
@@ -99,7 +105,7 @@ public final class StandingStatusBuilder {
             standings.add(namespaceStanding(name, tier, level, evaluated));
             lifted.add(evaluated == null ? null : evaluated.liftedAt());
         }
-        List<NamespaceStanding> listed = listed(standings, records);
+        List<NamespaceStanding> listed = listed(standings, newestHere);
         status.setNamespaces(listed.isEmpty() ? null : listed);
         status.setUnlistedNamespaces(standings.size() > listed.size() ? standings.size() - listed.size() : null);
         String escalated = standings.stream().filter(s -> Boolean.TRUE.equals(s.getEscalated()))
@@ -118,15 +124,17 @@ public final class StandingStatusBuilder {
      * decisions do not depend on which are listed: the escalated ones always are, and sessions are decided from the
      * incidents and the session records.
      */
-    private static List<NamespaceStanding> listed(List<NamespaceStanding> standings, List<SessionRecord> records) {
+    private static List<NamespaceStanding> listed(List<NamespaceStanding> standings, Map<String, SessionRecord> newestHere) {
         if (standings.size() <= NAMESPACES_LISTED) {
             return standings;
         }
-        Map<String, Instant> newestSession = new HashMap<>();
-        records.forEach(r -> newestSession.merge(r.getNamespace(), Rfc3339.parse(r.getStartedAt()), (a, b) -> a.isAfter(b) ? a : b));
+        Function<NamespaceStanding, Instant> newestSession = s -> {
+            SessionRecord here = newestHere.get(s.getNamespace());
+            return here == null ? Instant.MIN : Rfc3339.parse(here.getStartedAt());
+        };
         return standings.stream()
                 .sorted(Comparator.comparing((NamespaceStanding s) -> !Boolean.TRUE.equals(s.getEscalated()))
-                        .thenComparing(s -> newestSession.getOrDefault(s.getNamespace(), Instant.MIN), Comparator.reverseOrder()))
+                        .thenComparing(newestSession, Comparator.reverseOrder()))
                 .limit(NAMESPACES_LISTED).sorted(Comparator.comparing(NamespaceStanding::getNamespace)).toList();
     }
 
