@@ -23,8 +23,7 @@ log() { echo "[kyverno] $*" >&2; }
 # The module is built from a writable copy of its source: it has a replace directive of its own (so `go install
 # module@version` refuses it), which only applies when it is the main module.
 if [[ ! -f "$DIR/src/go.mod" ]]; then
-  module_dir="$(cd "${TMPDIR:-/tmp}" && go mod download -json "$MODULE@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [[ -f "$module_dir/go.mod" ]] || { echo "could not download $MODULE@$VERSION" >&2; exit 1; }
+  module_dir="$("$(dirname "${BASH_SOURCE[0]}")/go-module.sh" "$MODULE" "$VERSION")"
   mkdir -p "$DIR"
   rm -rf "$DIR/src.tmp"
   cp -r "$module_dir" "$DIR/src.tmp"

@@ -11,8 +11,6 @@ MODULE="github.com/openreports/reports-api"
 VERSION="v0.2.1"
 CRD="config/crd/openreports.io_reports.yaml"
 
-command -v go >/dev/null || { echo "go is required (see CONTRIBUTING.md)" >&2; exit 1; }
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod
-dir="$(cd "${TMPDIR:-/tmp}" && go mod download -json "$MODULE@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+dir="$("$(dirname "${BASH_SOURCE[0]}")/go-module.sh" "$MODULE" "$VERSION")"
 [[ -f "$dir/$CRD" ]] || { echo "$MODULE@$VERSION has no $CRD" >&2; exit 1; }
 echo "$dir/$CRD"
