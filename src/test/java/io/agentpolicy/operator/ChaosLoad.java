@@ -171,8 +171,9 @@ final class ChaosLoad {
             if (policy.getStatus() != null) {
                 softly.assertThat(policy.getStatus().getObservedGeneration()).as("observedGeneration of policy %s", name)
                         .isEqualTo(policy.getMetadata().getGeneration());
-                softly.assertThat(policy.getStatus().getConditions()).as("conditions of policy %s", name)
-                        .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+                softly.assertThat(policy.getStatus().getConditions().stream()
+                        .map(c -> c.getType() + "=" + c.getStatus() + " (" + c.getReason() + ": " + c.getMessage() + ")"))
+                        .as("conditions of policy %s", name).anyMatch(c -> c.startsWith("Ready=True "));
             }
         }
         for (String name : namespaces) {

@@ -274,13 +274,23 @@ public class AdmissionPolicies {
     /**
      * Pods and templates naming a session: created by its engineer (always refused otherwise, shared/docs/api.md, AgentSession
      * identity), and launching at most in its effective mode (refused under Enforce, a warning under Audit).
+     *
+     * <p>Only tiered namespaces match (no other is governed). That bounds what a failure of the parameter costs: the
+     * API server refuses every request that matches a policy whose paramKind it cannot resolve, and after its restart
+     * it may not know the AgentSession kind for up to 30 s (until its discovery cache is next refreshed). Matching
+     * every namespace, that refused every pod and workload of the cluster meanwhile. The warning variant never
+     * refuses, not even then.
      */
     private Generated sessionPods(List<PolicyFacts> facts, boolean deny) {
         String name = deny ? SESSION_PODS : SESSION_POD_WARNINGS;
         List<Variable> variables = new ArrayList<>(commonVariables(facts));
         variables.addAll(podPolicies().podVariables());
         variables.addAll(PodPolicies.sessionVariables());
-        ValidatingAdmissionPolicyBuilder.SpecNested<ValidatingAdmissionPolicyBuilder> spec = base(name, PodPolicies.podsAndWorkloads(), variables)
+        MatchResources tieredNamespaces = new MatchResourcesBuilder(PodPolicies.podsAndWorkloads())
+                .withNewNamespaceSelector().addNewMatchExpression().withKey(config.tierLabel()).withOperator("Exists").endMatchExpression()
+                .endNamespaceSelector().build();
+        ValidatingAdmissionPolicyBuilder.SpecNested<ValidatingAdmissionPolicyBuilder> spec = base(name, tieredNamespaces, variables)
+                .withFailurePolicy(deny ? "Fail" : "Ignore")
                 .withNewParamKind().withApiVersion(ApiConstants.API_VERSION).withKind("AgentSession").endParamKind()
                 .addToMatchConditions(PodPolicies.podSpecChanged())
                 .addNewMatchCondition().withName("names-a-session")

@@ -19,6 +19,7 @@ import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.operator.cache.Bounded;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.PolicyChanges;
+import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
@@ -42,6 +43,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -51,6 +53,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * other and is put back within moments (and reported), and the framework's leader election, retries and backoff
  * apply: they are written by the leader only, and a failure at start-up is retried, not forgotten.
  */
+@GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
+        maxInterval = ReconcileRetry.MAX_MILLIS)
 @ControllerConfiguration(name = AdmissionPolicyReconciler.NAME,
         informer = @Informer(genericFilter = AdmissionPolicyReconciler.PolicyCrdOnly.class, itemStore = LeanCaches.CrdNameStore.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))

@@ -16,6 +16,7 @@ import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.config.OperatorConfig;
 import io.agentpolicy.operator.config.ReconcileHorizon;
+import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.reporting.Conditions;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -30,12 +31,15 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * Publishes each governed namespace's OpenReports Report from the statuses the other controllers wrote (sessions'
  * decisions, pods and drift; the policies' drift record of the baseline map), and keeps the session gauges. A
  * namespace that no policy governs and where no session was decided has no Report.
  */
+@GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
+        maxInterval = ReconcileRetry.MAX_MILLIS)
 @ControllerConfiguration(name = NamespaceReportReconciler.NAME, generationAwareEventProcessing = false,
         informer = @Informer(itemStore = LeanCaches.NamespaceStore.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))

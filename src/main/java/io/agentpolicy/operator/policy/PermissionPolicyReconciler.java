@@ -25,6 +25,7 @@ import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.cache.PolicyChanges;
 import io.agentpolicy.operator.cache.PolicyValidation;
 import io.agentpolicy.operator.config.ReconcileHorizon;
+import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.maps.DriftOwner;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
@@ -45,12 +46,15 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * Reports what a PermissionPolicy governs and whether it is in force: validity, matched and rendered
  * namespaces, conflicts with other policies, the emergency override. It never writes maps; the
  * namespace-baseline controller does.
  */
+@GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
+        maxInterval = ReconcileRetry.MAX_MILLIS)
 @ControllerConfiguration(name = PermissionPolicyReconciler.NAME,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 // A status looks at every namespace the policy matches, and while maps are being written each map event asks for it

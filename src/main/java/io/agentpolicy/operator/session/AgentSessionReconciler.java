@@ -37,6 +37,7 @@ import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.cache.PolicyChanges;
 import io.agentpolicy.operator.cache.PolicyValidation;
 import io.agentpolicy.operator.config.ReconcileHorizon;
+import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.maps.DriftOwner;
 import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
@@ -60,6 +61,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * Decides AgentSessions and keeps each running session's map and status current. A session is decided again
@@ -67,6 +69,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * expires or reaches its maximum lifetime, one of its pods or its map changes, or someone else writes its status.
  */
 // Not generation-aware: a status written by anyone else (it has no generation of its own) is decided again and put back.
+@GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
+        maxInterval = ReconcileRetry.MAX_MILLIS)
 @ControllerConfiguration(name = AgentSessionReconciler.NAME, generationAwareEventProcessing = false,
         informer = @Informer(itemStore = LeanCaches.AgentSessionStore.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))

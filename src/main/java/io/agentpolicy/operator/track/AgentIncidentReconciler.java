@@ -17,6 +17,7 @@ import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.config.OperatorConfig;
 import io.agentpolicy.operator.config.ReconcileHorizon;
+import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
@@ -29,12 +30,15 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * Checks each AgentIncident once per spec: what the schema cannot (an occurredAt after the incident was recorded, a
  * session of another engineer) makes it Stalled/InvalidSpec naming the field, and it counts on nobody's record; a
  * valid one is Ready, counts from then on, and its engineer gets an EngineerStanding if they had none.
  */
+@GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
+        maxInterval = ReconcileRetry.MAX_MILLIS)
 @ControllerConfiguration(name = AgentIncidentReconciler.NAME,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class AgentIncidentReconciler implements Reconciler<AgentIncident> {

@@ -22,6 +22,7 @@ import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.config.ReconcileHorizon;
+import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
 import io.agentpolicy.operator.reporting.JsonTrees;
@@ -37,6 +38,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * Keeps each EngineerStanding current: the engineer's sessions recorded as they run and end, the level per namespace
@@ -44,6 +46,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * an escalation lifts by quiet time (no polling).
  */
 // Not generation-aware: a standing has no spec, and a status written by anyone else is put back.
+@GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
+        maxInterval = ReconcileRetry.MAX_MILLIS)
 @ControllerConfiguration(name = EngineerStandingReconciler.NAME, generationAwareEventProcessing = false,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class EngineerStandingReconciler implements Reconciler<EngineerStanding> {
