@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,6 +26,8 @@ final class DriftBook {
     private long count;
     private final Deque<DriftEntry> entries = new ArrayDeque<>();
     private final Set<String> versions = new LinkedHashSet<>();
+    /** Per map, the content of its newest drift not corrected yet: seen again at another version, it is the same drift. */
+    private final Map<String, String> uncorrectedContent = new LinkedHashMap<>();
 
     private DriftBook(long generation) {
         this.generation = generation;
@@ -52,12 +56,20 @@ final class DriftBook {
      *        edit, not the same drift seen again
      */
     synchronized boolean record(Drift drift, boolean restoring, Instant now) {
-        String version = drift.namespace() + "/" + drift.configMap() + "@" + drift.version();
-        if (!versions.add(version) || !restoring && repeatsTheNewestEntry(drift)) {
+        String map = drift.namespace() + "/" + drift.configMap();
+        if (!versions.add(map + "@" + drift.version()) || drift.content() != null && drift.content().equals(uncorrectedContent.get(map))
+                || !restoring && repeatsTheNewestEntry(drift)) {
             return false;
         }
         if (versions.size() > REMEMBERED_VERSIONS) {
             versions.remove(versions.iterator().next());
+        }
+        uncorrectedContent.remove(map);
+        if (drift.content() != null) {
+            uncorrectedContent.put(map, drift.content());
+            if (uncorrectedContent.size() > REMEMBERED_VERSIONS) {
+                uncorrectedContent.remove(uncorrectedContent.keySet().iterator().next());
+            }
         }
         DriftEntry entry = new DriftEntry();
         entry.setNamespace(drift.namespace());
@@ -76,6 +88,7 @@ final class DriftBook {
 
     /** The map now holds exactly the operator's content again: every drift recorded for it is corrected. */
     synchronized void corrected(String namespace, String configMap) {
+        uncorrectedContent.remove(namespace + "/" + configMap);
         entries.stream()
                 .filter(e -> namespace.equals(e.getNamespace()) && configMap.equals(e.getConfigMap()))
                 .forEach(e -> e.setCorrected(true));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +40,7 @@ public final class DriftDetector {
 
         List<String> foreign = foreignContent(actual, desired);
         if (!foreign.isEmpty()) {
-            return new Drift(namespace, name, foreign, changedBy(actual), version);
+            return new Drift(namespace, name, foreign, changedBy(actual), version, content(actual));
         }
         if (text.equals(desiredText) && Objects.equals(recordedHash, desired.getMetadata().getAnnotations()
                 .get(ApiConstants.SETTINGS_HASH_ANNOTATION))) {
@@ -50,7 +51,7 @@ public final class DriftDetector {
             return null;
         }
         List<String> paths = text.equals(desiredText) ? List.of("metadata.annotations") : contentPaths(text, desiredText);
-        return new Drift(namespace, name, paths, changedBy(actual), version);
+        return new Drift(namespace, name, paths, changedBy(actual), version, content(actual));
     }
 
     /**
@@ -126,6 +127,17 @@ public final class DriftDetector {
         List<ManagedFieldsEntry> entries = map.getMetadata().getManagedFields();
         return entries == null ? java.util.stream.Stream.empty()
                 : entries.stream().filter(RenderedMap::byOtherManager);
+    }
+
+    /**
+     * A fingerprint of what the map holds, whatever its version: the operator's own deletion of a foreign map that a
+     * finalizer holds changes the version (deletionTimestamp), not this.
+     */
+    static String content(ConfigMap map) {
+        return Sha256.hex(String.join("\n", String.valueOf(new TreeMap<>(orEmpty(map.getMetadata().getLabels()))),
+                String.valueOf(new TreeMap<>(orEmpty(map.getMetadata().getAnnotations()))), String.valueOf(map.getMetadata().getFinalizers()),
+                String.valueOf(map.getImmutable()), String.valueOf(new TreeMap<>(orEmpty(map.getData()))),
+                String.valueOf(new TreeMap<>(orEmpty(map.getBinaryData())))));
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

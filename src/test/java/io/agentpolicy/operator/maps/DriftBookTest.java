@@ -45,6 +45,23 @@ class DriftBookTest {
     }
 
     @Test
+    void theSameContentAtANewVersionBeforeAnyRestoreIsTheSameDrift() {
+        DriftBook book = DriftBook.of(owner(1, null, null));
+        Drift tenantsMap = new Drift("payments", "agent-managed-settings", List.of("metadata.finalizers", "data"), "helm", "20", "content-a");
+        assertThat(book.record(tenantsMap, true, NOW)).isTrue();
+        // The operator's delete set deletionTimestamp (a finalizer holds the map), so the takeover meets version 21.
+        Drift terminating = new Drift(tenantsMap.namespace(), tenantsMap.configMap(), tenantsMap.paths(), "helm", "21", "content-a");
+        assertThat(book.record(terminating, true, NOW)).isFalse();
+
+        Drift editedAgain = new Drift(tenantsMap.namespace(), tenantsMap.configMap(), tenantsMap.paths(), "helm", "22", "content-b");
+        assertThat(book.record(editedAgain, true, NOW)).as("other content: a new edit").isTrue();
+        book.corrected(tenantsMap.namespace(), tenantsMap.configMap());
+        Drift sameEditAfterTheRestore = new Drift(tenantsMap.namespace(), tenantsMap.configMap(), tenantsMap.paths(), "helm", "24", "content-b");
+        assertThat(book.record(sameEditAfterTheRestore, true, NOW)).as("the same edit made again after the restore").isTrue();
+        assertThat(book.snapshot().getCount()).isEqualTo(3);
+    }
+
+    @Test
     void correctedMarksTheMapsEntries() {
         DriftBook book = DriftBook.of(owner(1, null, null));
         book.record(EDIT, true, NOW);
