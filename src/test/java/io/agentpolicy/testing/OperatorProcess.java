@@ -111,8 +111,7 @@ public final class OperatorProcess implements AutoCloseable {
     /** The body of /q/health/ready: which check is down and why. */
     public String readinessReport() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return health("ready", HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException notListening) {
             return notListening.toString();
         } catch (InterruptedException e) {
@@ -123,14 +122,18 @@ public final class OperatorProcess implements AutoCloseable {
 
     private int health(String check) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + check))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return health(check, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException notListening) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    private <T> HttpResponse<T> health(String check, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + check))
+                .timeout(Duration.ofSeconds(5)).build(), body);
     }
 
     public long pid() {
