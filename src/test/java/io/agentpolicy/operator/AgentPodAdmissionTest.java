@@ -82,6 +82,11 @@ class AgentPodAdmissionTest {
                 "apply", "--dry-run=server", "-f", "-").stderr().contains("outside the modes tier " + ENFORCED_TIER));
         await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run(pod(audited, "probe", "", "[claude, --dangerously-skip-permissions]"),
                 "apply", "--dry-run=server", "-f", "-").stderr().contains("admitted because enforcement is Audit"));
+        // The injecting policy is a separate object, picked up on its own schedule.
+        for (String namespace : List.of(enforced, audited)) {
+            await().atMost(NamespaceBaselineTest.WITHIN).until(() -> Kubectl.run(pod(namespace, "probe", "", "[sleep, '1']"), "apply",
+                    "--dry-run=server", "-o", "jsonpath={.spec.volumes[*].name}", "-f", "-").stdout().contains("agentpolicy-managed-settings"));
+        }
     }
 
     @Test

@@ -16,8 +16,6 @@ public final class Bounded {
     public static final long PER_MAP = 50_000;
     /** Per policy or per set of policies (a handful per tier). */
     public static final long PER_POLICY_SET = 1_000;
-    /** Per AgentSession. */
-    public static final long PER_SESSION = 50_000;
 
     private Bounded() {
     }

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import io.agentpolicy.api.PermissionPolicy;
-import io.agentpolicy.api.PermissionPolicyStatus;
 import io.agentpolicy.engine.BaselinePlan;
 import io.agentpolicy.engine.Conflict;
 import io.agentpolicy.engine.PolicyEngine;
@@ -31,10 +30,9 @@ import io.agentpolicy.operator.maps.RenderedMap;
 import io.agentpolicy.operator.maps.RenderedMaps;
 import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.operator.reporting.EventRecorder;
-import io.agentpolicy.operator.reporting.JsonTrees;
+import io.agentpolicy.operator.reporting.StatusWrites;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -55,7 +53,9 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
  */
 @GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
         maxInterval = ReconcileRetry.MAX_MILLIS)
-@ControllerConfiguration(name = PermissionPolicyReconciler.NAME,
+// Not generation-aware: a status written by anyone else, or a write of the operator's stored late (held by the API
+// server through an etcd outage), is computed again and put right.
+@ControllerConfiguration(name = PermissionPolicyReconciler.NAME, generationAwareEventProcessing = false,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 // A status looks at every namespace the policy matches, and while maps are being written each map event asks for it
 // again: at most one a second per policy keeps the counts current without re-reading 1,000 namespaces per map.
@@ -117,11 +117,10 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
         Instant now = clock.instant();
         PolicyStatusCalculator.Result result = PolicyStatusCalculator.calculate(policy, validation.validate(policy),
                 observeMatchedNamespaces(policy, now), maps.driftRecord(DriftOwner.of(policy)), now);
+        StatusWrites.write(policy, result.status(), context);
         result.events().forEach(event -> events.record(policy, event.reason(), event.message()));
 
-        UpdateControl<PermissionPolicy> control = JsonTrees.same(policy.getStatus(), result.status())
-                ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(withStatusOnly(policy, result.status()));
+        UpdateControl<PermissionPolicy> control = UpdateControl.noUpdate();
         Optional<Duration> next = result.nextChange().map(at -> ReconcileHorizon.until(now, at));
         if (Conditions.isTrue(result.status().getConditions(), Conditions.RECONCILING)) {
             // While maps are still being written the status looks again, also if a map's notification was lost (a
@@ -156,13 +155,6 @@ public class PermissionPolicyReconciler implements Reconciler<PermissionPolicy> 
     private List<PermissionPolicy> peersWith(PermissionPolicy policy) {
         String name = policy.getMetadata().getName();
         return Stream.concat(Stream.of(policy), peers.list(peer -> !name.equals(peer.getMetadata().getName()))).toList();
-    }
-
-    private static PermissionPolicy withStatusOnly(PermissionPolicy policy, PermissionPolicyStatus status) {
-        PermissionPolicy patch = new PermissionPolicy();
-        patch.setMetadata(new ObjectMetaBuilder().withName(policy.getMetadata().getName()).build());
-        patch.setStatus(status);
-        return patch;
     }
 
     /** Policies that match the namespace now, plus those named on its map (they may have stopped matching). */

@@ -31,7 +31,6 @@ import io.agentpolicy.engine.RenderedSettings;
 import io.agentpolicy.engine.SessionLifetime;
 import io.agentpolicy.engine.StandingNames;
 import io.agentpolicy.engine.TrackRecord;
-import io.agentpolicy.operator.cache.Bounded;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
 import io.agentpolicy.operator.cache.PolicyChanges;
@@ -44,11 +43,11 @@ import io.agentpolicy.operator.maps.RenderedMaps;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
 import io.agentpolicy.operator.reporting.JsonTrees;
+import io.agentpolicy.operator.reporting.StatusWrites;
 import io.agentpolicy.operator.track.TrackRecords;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -103,8 +102,6 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
     @Inject
     Clock clock;
 
-    /** The last outcome audited per session: forgetting one costs at most one repeated audit line. */
-    private final Map<String, String> lastRecorded = Bounded.map(Bounded.PER_SESSION);
     private InformerEventSource<PermissionPolicy, AgentSession> policies;
     private InformerEventSource<Namespace, AgentSession> namespaces;
     private InformerEventSource<ConfigMap, AgentSession> configMaps;
@@ -210,15 +207,18 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                     desired == null ? null : desired.getMetadata().getName(), decision.effectiveMode());
             status = SessionStatusCalculator.decided(session, previous, decision, rendered, compliance, map == null ? null : map.drift(),
                     maps.driftRecord(owner), now);
-            recordChanges(session, previous, status, decision, now);
-            UpdateControl<AgentSession> control = updateStatus(session, previous, status);
+            if (StatusWrites.write(session, status, context)) {
+                recordChanges(session, previous, status, decision, now);
+            }
+            UpdateControl<AgentSession> control = UpdateControl.noUpdate();
             if (decision.nextTransition() != null) {
                 // Expiry, override and exception lapses are scheduled for their instant, not polled.
                 control.rescheduleAfter(ReconcileHorizon.until(now, decision.nextTransition()));
             }
             return control;
         }
-        return updateStatus(session, previous, status);
+        StatusWrites.write(session, status, context);
+        return UpdateControl.noUpdate();
     }
 
     /**
@@ -255,17 +255,12 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
                 .map(p -> p.getMetadata().getName()).sorted().toList();
     }
 
-    /**
-     * Events and the audit line for a new decision or a changed one; nothing when the outcome is the same. The
-     * outcome last recorded per session is remembered too: the cached status may not show the operator's own
-     * status write yet when the next event arrives.
-     */
+    /** Events and the audit line for a new decision or a changed one; nothing when the outcome is the same. */
     private void recordChanges(AgentSession session, AgentSessionStatus previous, AgentSessionStatus next, Decision decision,
             Instant now) {
         String outcome = next.getPhase() + "/" + next.getEffectiveMode() + "/" + next.getReason();
         String previousOutcome = previous.getPhase() + "/" + previous.getEffectiveMode() + "/" + previous.getReason();
-        String uid = session.getMetadata().getUid();
-        if (!outcome.equals(previousOutcome) && !outcome.equals(lastRecorded.put(uid, outcome))) {
+        if (!outcome.equals(previousOutcome)) {
             audit.record(session, decision, now);
             ExceptionState state = next.getException() == null ? null : next.getException().getState();
             ExceptionState before = previous.getException() == null ? null : previous.getException().getState();
@@ -290,18 +285,6 @@ public class AgentSessionReconciler implements Reconciler<AgentSession> {
             events.record(session, Reason.PodNonCompliant, pods.getNonCompliant() + " non-compliant pod(s): "
                     + pods.getViolations().get(0).getPod() + " " + pods.getViolations().get(0).getProblem());
         }
-    }
-
-    private static UpdateControl<AgentSession> updateStatus(AgentSession session, AgentSessionStatus previous,
-            AgentSessionStatus status) {
-        if (JsonTrees.same(previous, status)) {
-            return UpdateControl.noUpdate();
-        }
-        AgentSession patch = new AgentSession();
-        patch.setMetadata(new ObjectMetaBuilder().withName(session.getMetadata().getName())
-                .withNamespace(session.getMetadata().getNamespace()).build());
-        patch.setStatus(status);
-        return UpdateControl.patchStatus(patch);
     }
 
     /** Sessions governed by the policy now (by namespace) and those it governed at their last decision. */

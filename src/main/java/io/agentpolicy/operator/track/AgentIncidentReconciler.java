@@ -22,8 +22,8 @@ import io.agentpolicy.operator.reporting.Conditions;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
 import io.agentpolicy.operator.reporting.JsonTrees;
+import io.agentpolicy.operator.reporting.StatusWrites;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -39,7 +39,8 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
  */
 @GradualRetry(maxAttempts = ReconcileRetry.UNLIMITED, initialInterval = ReconcileRetry.INITIAL_MILLIS, intervalMultiplier = ReconcileRetry.MULTIPLIER,
         maxInterval = ReconcileRetry.MAX_MILLIS)
-@ControllerConfiguration(name = AgentIncidentReconciler.NAME,
+// Not generation-aware: a status written by anyone else is computed again and put right.
+@ControllerConfiguration(name = AgentIncidentReconciler.NAME, generationAwareEventProcessing = false,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = ReconcileHorizon.MINUTES, timeUnit = TimeUnit.MINUTES))
 public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
     public static final String NAME = "agent-incident";
@@ -85,17 +86,14 @@ public class AgentIncidentReconciler implements Reconciler<AgentIncident> {
         }
         if (problem == null) {
             TrackRecords.ensureStanding(client, spec.getEngineer());
-            if (!Conditions.isTrue(previous.getConditions(), Conditions.READY)) {
-                audit.incidentCounted(incident, tierOf(client, incident.getMetadata().getNamespace()), now);
-            }
-        } else {
-            events.record(incident, Reason.InvalidSpec, problem);
         }
-        AgentIncident patch = new AgentIncident();
-        patch.setMetadata(new ObjectMetaBuilder().withName(incident.getMetadata().getName())
-                .withNamespace(incident.getMetadata().getNamespace()).build());
-        patch.setStatus(status);
-        return UpdateControl.patchStatus(patch);
+        StatusWrites.write(incident, status, context);
+        if (problem != null) {
+            events.record(incident, Reason.InvalidSpec, problem);
+        } else if (!Conditions.isTrue(previous.getConditions(), Conditions.READY)) {
+            audit.incidentCounted(incident, tierOf(client, incident.getMetadata().getNamespace()), now);
+        }
+        return UpdateControl.noUpdate();
     }
 
     private String tierOf(KubernetesClient client, String namespaceName) {

@@ -25,9 +25,8 @@ import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.reporting.EventRecorder.Reason;
 import io.agentpolicy.operator.reporting.EventRecorder;
-import io.agentpolicy.operator.reporting.JsonTrees;
+import io.agentpolicy.operator.reporting.StatusWrites;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -114,16 +113,10 @@ public class EngineerStandingReconciler implements Reconciler<EngineerStanding> 
                 sessions.byIndex(TrackRecords.BY_ENGINEER, engineer), incidents.byIndex(TrackRecords.BY_ENGINEER, engineer),
                 policies.list(p -> true).toList(),
                 name -> namespaces.get(new ResourceID(name)).map(Namespaces::info).orElse(null), engine, now);
-        recordChanges(standing, engineer, previous, status, now);
-        UpdateControl<EngineerStanding> control;
-        if (JsonTrees.same(previous, status)) {
-            control = UpdateControl.noUpdate();
-        } else {
-            EngineerStanding patch = new EngineerStanding();
-            patch.setMetadata(new ObjectMetaBuilder().withName(standing.getMetadata().getName()).build());
-            patch.setStatus(status);
-            control = UpdateControl.patchStatus(patch);
+        if (StatusWrites.write(standing, status, context)) {
+            recordChanges(standing, engineer, previous, status, now);
         }
+        UpdateControl<EngineerStanding> control = UpdateControl.noUpdate();
         Instant lift = StandingStatusBuilder.nextLift(status);
         if (lift != null) {
             control.rescheduleAfter(ReconcileHorizon.until(now, lift));
