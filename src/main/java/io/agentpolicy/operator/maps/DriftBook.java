@@ -61,15 +61,11 @@ final class DriftBook {
                 || !restoring && repeatsTheNewestEntry(drift)) {
             return false;
         }
-        if (versions.size() > REMEMBERED_VERSIONS) {
-            versions.remove(versions.iterator().next());
-        }
+        forgetOldest(versions);
         uncorrectedContent.remove(map);
         if (drift.content() != null) {
             uncorrectedContent.put(map, drift.content());
-            if (uncorrectedContent.size() > REMEMBERED_VERSIONS) {
-                uncorrectedContent.remove(uncorrectedContent.keySet().iterator().next());
-            }
+            forgetOldest(uncorrectedContent.keySet());
         }
         DriftEntry entry = new DriftEntry();
         entry.setNamespace(drift.namespace());
@@ -103,6 +99,13 @@ final class DriftBook {
         status.setCount(count);
         status.setEntries(new ArrayList<>(entries));
         return status;
+    }
+
+    /** Keeps the newest {@link #REMEMBERED_VERSIONS} of an insertion-ordered set. */
+    private static void forgetOldest(Set<String> remembered) {
+        if (remembered.size() > REMEMBERED_VERSIONS) {
+            remembered.remove(remembered.iterator().next());
+        }
     }
 
     /**

@@ -272,12 +272,15 @@ public class RenderedMaps {
                 + (drift.changedBy() == null ? " was deleted" : " was changed by " + drift.changedBy())
                 + " at " + (drift.paths().equals(List.of("")) ? "the whole document" : String.join(", ", drift.paths()))
                 + (restore ? "; restoring it (Enforce)" : "; left as it is (Audit)");
+        boolean recorded = false;
         for (DriftOwner owner : target.owners()) {
             if (memory.book(owner).record(drift, restore, now)) {
                 events.record(owner.resource(), Reason.DriftDetected, message);
+                recorded = true;
             }
         }
-        if (memory.map(drift.namespace() + "/" + drift.configMap()).firstCount(drift.version())) {
+        // Once per change of the map, however many owners share it; not at all for a drift seen again.
+        if (recorded && memory.map(drift.namespace() + "/" + drift.configMap()).firstCount(drift.version())) {
             registry.counter("agentpolicy.drift.detected", "tier", target.tier()).increment();
         }
     }
