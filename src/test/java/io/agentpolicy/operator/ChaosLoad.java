@@ -148,7 +148,20 @@ final class ChaosLoad {
      */
     Duration awaitConverged(Duration atMost) {
         long start = System.nanoTime();
-        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(this::assertConverged);
+        long[] lastReport = {start};
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            try {
+                assertConverged();
+            } catch (AssertionError notYet) {
+                // What is still missing, every 5 s: a slow convergence says what it waited for.
+                if (System.nanoTime() - lastReport[0] > Duration.ofSeconds(5).toNanos()) {
+                    lastReport[0] = System.nanoTime();
+                    String message = String.valueOf(notYet.getMessage());
+                    LOG.infof("not converged yet: %s", message.substring(0, Math.min(600, message.length())).replace('\n', ' '));
+                }
+                throw notYet;
+            }
+        });
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
