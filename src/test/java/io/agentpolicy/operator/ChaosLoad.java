@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * A realistic load for the chaos tests: namespaces over three tiers, an organisation-wide policy plus one per tier,
@@ -116,12 +117,16 @@ final class ChaosLoad {
     void createSession(String namespace, String name) {
         String tier = client.namespaces().withName(namespace).get().getMetadata().getLabels().get(NamespaceBaselineTest.TIER_LABEL);
         String mode = List.of("plan", "default", "acceptEdits").get(tiers.indexOf(tier));
-        client.resource(Resources.loadAll("""
+        AgentSession session = Resources.loadAll("""
                 apiVersion: agentpolicy.io/v1alpha1
                 kind: AgentSession
                 metadata: {name: %s, namespace: %s}
                 spec: {engineer: dev@example.com, requestedMode: %s, taskType: docs}
-                """.formatted(name, namespace, mode), AgentSession.class).get(0)).create();
+                """.formatted(name, namespace, mode), AgentSession.class).get(0);
+        // Right after a relabel the API server's admission may still judge the namespace by its old tier, and refuse a
+        // mode only the new tier allows: it admits the session once its copy of the namespace has the new label.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 403)
+                .until(() -> client.resource(session).create() != null);
         sessions.put(namespace, name);
     }
 

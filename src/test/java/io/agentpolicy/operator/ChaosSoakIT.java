@@ -33,6 +33,7 @@ class ChaosSoakIT {
             load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
             Map<String, Integer> driftBefore = load.driftCounts();
             long startKib = operator.residentKib();
+            long startLiveKib = operator.liveHeapKib();
             long peakKib = startKib;
             long start = System.nanoTime();
             long nextSample = start;
@@ -63,9 +64,11 @@ class ChaosSoakIT {
             Duration converged = load.awaitConverged(ChaosProcessIT.CONVERGED_WITHIN);
             long endKib = operator.residentKib();
             peakKib = Math.max(peakKib, endKib);
+            long endLiveKib = operator.liveHeapKib();
             LOG.infof("soak: %d min, %d relabels, %d session changes; converged %d ms after the churn; RSS %d -> %d MiB "
-                    + "(growth %d MiB, peak %d MiB)", length.toMinutes(), relabels, sessions, converged.toMillis(), startKib / 1024,
-                    endKib / 1024, (endKib - startKib) / 1024, peakKib / 1024);
+                    + "(growth %d MiB, peak %d MiB); live heap after a full collection %d -> %d MiB", length.toMinutes(), relabels, sessions,
+                    converged.toMillis(), startKib / 1024, endKib / 1024, (endKib - startKib) / 1024, peakKib / 1024, startLiveKib / 1024,
+                    endLiveKib / 1024);
             assertThat(operator.isAlive()).as("the operator is still running").isTrue();
             assertThat(load.driftEvents(driftBefore)).as("DriftDetected Events without any hand edit").isEmpty();
         } finally {

@@ -6,9 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -146,6 +148,22 @@ public final class OperatorProcess implements AutoCloseable {
                 .filter(line -> line.startsWith("VmRSS:"))
                 .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no VmRSS for process " + process.pid()));
+    }
+
+    /**
+     * The heap still in use after a full collection, in KiB: what the operator keeps, unlike its resident size, which
+     * grows as lazily as the collector runs. {@code jcmd GC.class_histogram} collects first; its last line is the total.
+     */
+    public long liveHeapKib() throws IOException, InterruptedException {
+        Path jcmd = Path.of(process.info().command().orElseThrow()).resolveSibling("jcmd");
+        Process histogram = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "GC.class_histogram").redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        if (histogram.waitFor() != 0 || lines.isEmpty() || !lines.get(lines.size() - 1).startsWith("Total")) {
+            throw new IllegalStateException("jcmd " + process.pid() + " GC.class_histogram failed: " + String.join("\n", lines));
+        }
+        String[] total = lines.get(lines.size() - 1).trim().split("\\s+");
+        return Long.parseLong(total[total.length - 1]) / 1024;
     }
 
     /** Everything the process printed so far. */

@@ -10,14 +10,17 @@ import jakarta.inject.Inject;
 
 import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.DriftEntry;
+import io.agentpolicy.api.DriftStatus;
 import io.agentpolicy.api.PermissionPolicy;
 import io.agentpolicy.engine.PolicyEngine;
 import io.agentpolicy.operator.cache.LeanCaches;
 import io.agentpolicy.operator.cache.Namespaces;
+import io.agentpolicy.operator.cache.PolicyChanges;
 import io.agentpolicy.operator.config.OperatorConfig;
 import io.agentpolicy.operator.config.ReconcileHorizon;
 import io.agentpolicy.operator.config.ReconcileRetry;
 import io.agentpolicy.operator.reporting.Conditions;
+import io.agentpolicy.operator.reporting.JsonTrees;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -72,6 +75,10 @@ public class NamespaceReportReconciler implements Reconciler<Namespace> {
         gauges.readFrom(() -> sessions.list(s -> true));
         policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(PermissionPolicy.class, Namespace.class)
                 .withName("report-policies")
+                // A report reads a policy's spec and its drift record, not the rest of its status (counts change with
+                // every relabel, and each change would ask every namespace the policy matches again).
+                .withOnUpdateFilter((changed, before) -> PolicyChanges.matter(changed, before)
+                        || !JsonTrees.same(driftOf(before), driftOf(changed)))
                 .withSecondaryToPrimaryMapper(policy -> concerned(policy, context))
                 .build(), context);
         // Turns Reports on (and writes every namespace's) as soon as the CRD is installed, off when it is removed.
@@ -119,6 +126,10 @@ public class NamespaceReportReconciler implements Reconciler<Namespace> {
                         && !Boolean.TRUE.equals(e.getCorrected()))
                 .sorted((a, b) -> String.valueOf(b.getDetectedAt()).compareTo(String.valueOf(a.getDetectedAt())))
                 .toList();
+    }
+
+    private static DriftStatus driftOf(PermissionPolicy policy) {
+        return policy.getStatus() == null ? null : policy.getStatus().getDrift();
     }
 
     /** Namespaces the policy matches now, and those its drift record names. */
