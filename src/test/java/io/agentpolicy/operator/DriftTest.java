@@ -93,7 +93,8 @@ class DriftTest {
             assertThat(Conditions.find(status.getStatus().getConditions(), Conditions.DRIFTED).getStatus()).isEqualTo("False");
             assertThat(eventReasons(policy)).contains("DriftDetected", "DriftCorrected");
         });
-        assertThat(MetricsScraper.sum(metrics, "agentpolicy_drift_corrected_total")).isGreaterThan(correctedBefore);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(MetricsScraper.sum(metrics, "agentpolicy_drift_corrected_total"))
+                .isGreaterThan(correctedBefore));
     }
 
     @Test

@@ -131,10 +131,12 @@ class IncidentEscalationTest {
         await().atMost(WITHIN).until(() -> standingEvents(after).contains("DeEscalated"));
         // Each transition counted once, though the sessions' changes ask for the standing again while it is written.
         String tier = escalated.getStatus().getTier();
-        Map<String, Double> series = MetricsScraper.series(metrics);
-        assertThat(series.get(key("agentpolicy_incidents_total", "severity", "Critical", "tier", tier))).isEqualTo(1);
-        assertThat(series.get(key("agentpolicy_escalations_total", "direction", "escalated", "tier", tier))).isEqualTo(1);
-        assertThat(series.get(key("agentpolicy_escalations_total", "direction", "de_escalated", "tier", tier))).isEqualTo(1);
+        await().atMost(WITHIN).untilAsserted(() -> {
+            Map<String, Double> series = MetricsScraper.series(metrics);
+            assertThat(series.get(key("agentpolicy_incidents_total", "severity", "Critical", "tier", tier))).isEqualTo(1);
+            assertThat(series.get(key("agentpolicy_escalations_total", "direction", "escalated", "tier", tier))).isEqualTo(1);
+            assertThat(series.get(key("agentpolicy_escalations_total", "direction", "de_escalated", "tier", tier))).isEqualTo(1);
+        });
     }
 
     @Test

@@ -106,12 +106,13 @@ class InvalidPolicyTest {
             assertThat(stalled.getMessage()).contains(message);
             assertThat(Conditions.isTrue(policy.getStatus().getConditions(), Conditions.READY)).isFalse();
         });
-        assertThat(client.v1().events().inNamespace("default").list().getItems())
+        // The Event follows the status write that records the transition.
+        await().atMost(NamespaceBaselineTest.WITHIN).untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list().getItems())
                 .anySatisfy(e -> {
                     assertThat(e.getInvolvedObject().getName()).isEqualTo(POLICY);
                     assertThat(e.getReason()).isEqualTo("InvalidSpec");
                     assertThat(e.getMessage()).contains(message);
-                });
+                }));
         assertMapUnchanged();
     }
 

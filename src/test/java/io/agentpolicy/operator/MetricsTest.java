@@ -61,7 +61,6 @@ class MetricsTest {
         String corrected = key("agentpolicy_drift_corrected_total", "tier", "1");
         await().atMost(WITHIN).until(() -> MetricsScraper.series(metrics).getOrDefault(corrected, 0.0) > before.getOrDefault(corrected, 0.0));
 
-        Map<String, Double> after = MetricsScraper.series(metrics);
         Map<String, Double> expectedDecisions = new HashMap<>();
         Map<String, Double> expectedSessions = new HashMap<>();
         ExampleSessions.OUTCOMES.forEach((id, outcome) -> {
@@ -75,27 +74,31 @@ class MetricsTest {
         expectedSessions.merge(key("agentpolicy_sessions", "phase", "Admitted", "mode", "bypassPermissions", "tier", "1"), 1.0, Double::sum);
         expectedDecisions.put(key("agentpolicy_decisions_total", "phase", "PendingApproval", "mode", "none", "tier", "1"), 2.0);
 
-        expectedDecisions.forEach((series, count) -> assertThat(after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0))
-                .as(series).isEqualTo(count));
-        // The gauge counts every session of the cluster (other test classes leave theirs in tiers 1-4 too): each example
-        // outcome's series holds as many as the API server has with that outcome.
-        Map<String, Double> held = new HashMap<>();
-        client.resources(AgentSession.class).inAnyNamespace().list().getItems().stream()
-                .filter(session -> session.getStatus() != null && session.getStatus().getPhase() != null)
-                .forEach(session -> held.merge(key("agentpolicy_sessions", "phase", session.getStatus().getPhase().value(), "mode",
-                        session.getStatus().getEffectiveMode() == null ? "none" : session.getStatus().getEffectiveMode().value(),
-                        "tier", session.getStatus().getTier()), 1.0, Double::sum));
-        expectedSessions.forEach((series, examples) -> assertThat(after.get(series)).as("sessions there are now: %s", series)
-                .isEqualTo(held.get(series)).isGreaterThanOrEqualTo(examples));
-        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "requested", "tier", "1"))).isEqualTo(1);
-        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "approved", "tier", "1"))).isEqualTo(1);
-        assertThat(delta(before, after, key("agentpolicy_exception_approval_seconds_count", "tier", "1"))).isEqualTo(1);
-        // Approved within seconds of the session's creation: in the first bucket (1 minute).
-        assertThat(delta(before, after, key("agentpolicy_exception_approval_seconds_bucket", "le", "60.0", "tier", "1"))).isEqualTo(1);
-        assertThat(delta(before, after, key("agentpolicy_drift_detected_total", "tier", "1"))).isEqualTo(1);
-        assertThat(delta(before, after, key("agentpolicy_drift_corrected_total", "tier", "1"))).isEqualTo(1);
-        // The example agent pod mounts its session's map: compliant.
-        assertThat(after).containsEntry(key("agentpolicy_pods_noncompliant", "tier", "1"), 0.0);
+        // Counters follow the status writes that record each decision.
+        await().atMost(WITHIN).untilAsserted(() -> {
+            Map<String, Double> after = MetricsScraper.series(metrics);
+            expectedDecisions.forEach((series, count) -> assertThat(after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0))
+                    .as(series).isEqualTo(count));
+            // The gauge counts every session of the cluster (other test classes leave theirs in tiers 1-4 too): each example
+            // outcome's series holds as many as the API server has with that outcome.
+            Map<String, Double> held = new HashMap<>();
+            client.resources(AgentSession.class).inAnyNamespace().list().getItems().stream()
+                    .filter(session -> session.getStatus() != null && session.getStatus().getPhase() != null)
+                    .forEach(session -> held.merge(key("agentpolicy_sessions", "phase", session.getStatus().getPhase().value(), "mode",
+                            session.getStatus().getEffectiveMode() == null ? "none" : session.getStatus().getEffectiveMode().value(),
+                            "tier", session.getStatus().getTier()), 1.0, Double::sum));
+            expectedSessions.forEach((series, examples) -> assertThat(after.get(series)).as("sessions there are now: %s", series)
+                    .isEqualTo(held.get(series)).isGreaterThanOrEqualTo(examples));
+            assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "requested", "tier", "1"))).isEqualTo(1);
+            assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "approved", "tier", "1"))).isEqualTo(1);
+            assertThat(delta(before, after, key("agentpolicy_exception_approval_seconds_count", "tier", "1"))).isEqualTo(1);
+            // Approved within seconds of the session's creation: in the first bucket (1 minute).
+            assertThat(delta(before, after, key("agentpolicy_exception_approval_seconds_bucket", "le", "60.0", "tier", "1"))).isEqualTo(1);
+            assertThat(delta(before, after, key("agentpolicy_drift_detected_total", "tier", "1"))).isEqualTo(1);
+            assertThat(delta(before, after, key("agentpolicy_drift_corrected_total", "tier", "1"))).isEqualTo(1);
+            // The example agent pod mounts its session's map: compliant.
+            assertThat(after).containsEntry(key("agentpolicy_pods_noncompliant", "tier", "1"), 0.0);
+        });
         assertThat(client.resources(AgentSession.class).inNamespace("payments").withName("mid-review").get().getStatus().getPods()
                 .getCompliant()).isEqualTo(1);
     }
@@ -126,13 +129,16 @@ class MetricsTest {
         await().atMost(WITHIN).until(() -> Kubectl.apply(rejection, "carol@example.com", "cto").succeeded());
         await().atMost(WITHIN).until(() -> ExamplesRun.outcomeOf(ExamplesRun.session(client, "payments/rejected-bypass")).startsWith("Denied"));
 
-        Map<String, Double> after = MetricsScraper.series(metrics);
+        // Counters follow the status write that records the decision.
+        await().atMost(WITHIN).untilAsserted(() -> {
+            Map<String, Double> after = MetricsScraper.series(metrics);
+            assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "requested", "tier", "1"))).isEqualTo(1);
+            assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "rejected", "tier", "1"))).isEqualTo(1);
+            assertThat(delta(before, after, key("agentpolicy_decisions_total", "phase", "Denied", "mode", "none", "tier", "1"))).isEqualTo(1);
+            assertThat(after.getOrDefault(key("agentpolicy_exception_approval_seconds_count", "tier", "1"), 0.0)).as("a rejection is not an approval")
+                    .isEqualTo(before.getOrDefault(key("agentpolicy_exception_approval_seconds_count", "tier", "1"), 0.0));
+        });
         client.resources(AgentSession.class).inNamespace("payments").withName("rejected-bypass").delete();
-        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "requested", "tier", "1"))).isEqualTo(1);
-        assertThat(delta(before, after, key("agentpolicy_exceptions_total", "outcome", "rejected", "tier", "1"))).isEqualTo(1);
-        assertThat(delta(before, after, key("agentpolicy_decisions_total", "phase", "Denied", "mode", "none", "tier", "1"))).isEqualTo(1);
-        assertThat(after.getOrDefault(key("agentpolicy_exception_approval_seconds_count", "tier", "1"), 0.0))
-                .as("a rejection is not an approval").isEqualTo(before.getOrDefault(key("agentpolicy_exception_approval_seconds_count", "tier", "1"), 0.0));
     }
 
     @Test

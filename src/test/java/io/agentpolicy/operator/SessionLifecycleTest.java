@@ -154,7 +154,7 @@ class SessionLifecycleTest {
         assertThat(edits.getStatus().getPhase()).isEqualTo(SessionPhase.DOWNGRADED);
         assertThat(edits.getStatus().getReason()).contains("emergency override caps at plan", "INC-7 database failover");
         assertThat(settingsOf(configMap(client, namespace, "agent-session-edits"))).contains("\"defaultMode\": \"plan\"");
-        assertThat(eventReasons(namespace, "edits")).contains("Downgraded");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(eventReasons(namespace, "edits")).contains("Downgraded"));
 
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> modesOf(namespace).equals(List.of("default", "acceptEdits")));
         LOG.infof("emergency override lapsed at %s: sessions back %d ms later", lapse, Duration.between(lapse, Instant.now()).toMillis());
@@ -179,7 +179,7 @@ class SessionLifecycleTest {
         assertThat(expired.getStatus()).as("status written").isNotNull();
         assertThat(expired.getStatus().getEffectiveMode()).isNull();
         assertThat(expired.getStatus().getConfigMap()).isNull();
-        assertThat(eventReasons(namespace, "short")).contains("Admitted", "Expired");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(eventReasons(namespace, "short")).contains("Admitted", "Expired"));
     }
 
     @Test
@@ -222,7 +222,7 @@ class SessionLifecycleTest {
         applyPolicy(client, policy, "tiers: [" + tier + "]\nmodes: {default: default, allowed: [plan, default], onViolation: Downgrade}");
         await().atMost(WITHIN).until(() -> phaseOf(namespace, "early") == SessionPhase.DOWNGRADED);
         assertThat(settingsOf(configMap(client, namespace, "agent-session-early"))).contains("\"defaultMode\": \"default\"");
-        assertThat(eventReasons(namespace, "early")).contains("Denied", "Admitted", "Downgraded");
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(eventReasons(namespace, "early")).contains("Denied", "Admitted", "Downgraded"));
     }
 
     @Test
