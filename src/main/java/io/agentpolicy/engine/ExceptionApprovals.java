@@ -3,7 +3,6 @@ package io.agentpolicy.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,8 +18,8 @@ import io.agentpolicy.api.Rfc3339;
 
 /**
  * Counts the answers to one session's exception (shared/docs/api.md, Exceptions): an answer counts only when it names the
- * session and its current spec generation, comes from someone other than the session's engineer and claims a group
- * some requirement names. Each requirement must be met by a different approver, so the approvers are matched to the
+ * session and its current spec generation, was made while the session existed, comes from someone other than the
+ * session's engineer and claims a group some requirement names. Each requirement must be met by a different approver, so the approvers are matched to the
  * requirements (a maximum bipartite matching: one person with two groups never meets two entries).
  */
 final class ExceptionApprovals {
@@ -48,21 +47,26 @@ final class ExceptionApprovals {
         return spec.getSessionGeneration() == null ? 1 : spec.getSessionGeneration();
     }
 
-    /** The answers that count for this session: its name, its current generation, not its engineer, a relevant group. */
-    static List<Answer> eligible(Collection<AgentSessionApproval> all, String session, long generation, String engineer,
-            List<MergedPolicy.Requirement> requirements, Instant now) {
+    /**
+     * The answers that count for this session: its name, its current generation, not older than the session (a session
+     * deleted and created again under its name starts at generation 1 too), not its engineer, a relevant group.
+     */
+    static List<Answer> eligible(SessionDecider.Answers to, String engineer, List<MergedPolicy.Requirement> requirements, Instant now) {
         Set<String> relevantGroups = new LinkedHashSet<>();
         requirements.forEach(r -> relevantGroups.addAll(r.groups()));
         List<Answer> answers = new ArrayList<>();
-        for (AgentSessionApproval approval : all) {
+        for (AgentSessionApproval approval : to.approvals()) {
             AgentSessionApprovalSpec spec = approval.getSpec();
-            if (spec == null || !session.equals(spec.getSession()) || answeredGeneration(spec) != generation
+            if (spec == null || !to.session().equals(spec.getSession()) || answeredGeneration(spec) != to.generation()
                     || spec.getApprover() == null || spec.getApprover().equals(engineer) || spec.getDecision() == null) {
+                continue;
+            }
+            Instant at = Optional.ofNullable(Rfc3339.parse(approval.getMetadata().getCreationTimestamp())).orElse(now);
+            if (to.created() != null && at.isBefore(to.created())) {
                 continue;
             }
             List<String> groups = Policies.orEmpty(spec.getGroups()).stream().filter(relevantGroups::contains).toList();
             if (!groups.isEmpty()) {
-                Instant at = Optional.ofNullable(Rfc3339.parse(approval.getMetadata().getCreationTimestamp())).orElse(now);
                 answers.add(new Answer(spec.getApprover(), groups, spec.getDecision(), spec.getComment(), at));
             }
         }

@@ -11,7 +11,9 @@ import io.agentpolicy.api.AgentSession;
 import io.agentpolicy.api.AgentSessionApproval;
 import io.agentpolicy.api.AgentSessionSpec;
 import io.agentpolicy.api.PermissionPolicy;
+import io.agentpolicy.api.Rfc3339;
 import io.agentpolicy.api.Seniority;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
  * The pure policy engine the operator and the offline CLI share: select, merge, decide and validate. It holds no
@@ -91,8 +93,9 @@ public final class PolicyEngine {
 
     /**
      * Decides an AgentSession with the answers to its exception (shared/docs/api.md, Decision and Exceptions). approvals may hold
-     * answers to other sessions; only those naming this session and its current metadata.generation count (a session
-     * read from a file, never stored, is at generation 1). The operator and the CLI both decide through here.
+     * answers to other sessions; only those naming this session and its current metadata.generation, made since its
+     * creationTimestamp, count (a session read from a file, never stored, is at generation 1). The operator and the CLI
+     * both decide through here.
      */
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSession session,
             Collection<AgentSessionApproval> approvals, Instant now) {
@@ -106,10 +109,9 @@ public final class PolicyEngine {
      */
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSession session,
             Collection<AgentSessionApproval> approvals, TrackRecord.History history, Instant now) {
-        Long generation = session.getMetadata() == null ? null : session.getMetadata().getGeneration();
-        String name = session.getMetadata() == null || session.getMetadata().getName() == null ? "" : session.getMetadata().getName();
-        return decider.decide(all, ns, session.getSpec(),
-                new SessionDecider.Answers(name, generation == null ? 1 : generation, approvals), history, now);
+        ObjectMeta meta = session.getMetadata() == null ? new ObjectMeta() : session.getMetadata();
+        return decider.decide(all, ns, session.getSpec(), new SessionDecider.Answers(meta.getName() == null ? "" : meta.getName(),
+                meta.getGeneration() == null ? 1 : meta.getGeneration(), Rfc3339.parse(meta.getCreationTimestamp()), approvals), history, now);
     }
 
     /**

@@ -33,9 +33,13 @@ final class SessionDecider {
     private record Cap(PermissionMode maxMode, String clause) {
     }
 
-    /** The answers to a session's exception, with what they must name: the session and its current spec generation. */
-    record Answers(String session, long generation, Collection<AgentSessionApproval> approvals) {
-        static final Answers NONE = new Answers("", 0, List.of());
+    /**
+     * The answers to a session's exception, with what they must name: the session and its current spec generation.
+     * created is when the session was created (null for one read from a file): an answer older than that was made for
+     * an earlier session of the same name, deleted since.
+     */
+    record Answers(String session, long generation, Instant created, Collection<AgentSessionApproval> approvals) {
+        static final Answers NONE = new Answers("", 0, null, List.of());
     }
 
     Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSessionSpec session, Answers answers,
@@ -98,8 +102,7 @@ final class SessionDecider {
                     + " until " + Rfc3339.format(override.get().expiresAt()) + " (policy " + override.get().policy() + ")");
         }
 
-        List<ExceptionApprovals.Answer> eligible = ExceptionApprovals.eligible(answers.approvals(), answers.session(),
-                answers.generation(), spec.getEngineer(), rules.approvals(), now);
+        List<ExceptionApprovals.Answer> eligible = ExceptionApprovals.eligible(answers, spec.getEngineer(), rules.approvals(), now);
         ExceptionApprovals.Count count = ExceptionApprovals.count(eligible, rules.approvals());
         Optional<ExceptionApprovals.Answer> reject = ExceptionApprovals.firstReject(eligible);
         if (reject.isPresent()) {

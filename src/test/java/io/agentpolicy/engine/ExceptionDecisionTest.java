@@ -282,4 +282,18 @@ class ExceptionDecisionTest {
         AgentSession edited = session("bypassPermissions", "hotfix", "eng-senior"); // generation 2: its spec was edited
         assertThat(Fixtures.ENGINE.decide(TIERS, tier("1"), edited, answers, NOW).phase()).isEqualTo(SessionPhase.PENDING_APPROVAL);
     }
+
+    @Test
+    void anAnswerOlderThanTheSessionWasMadeForAnEarlierSessionOfItsName() {
+        // Deleted and created again under its name, a session starts at its first generation again: the answers to
+        // the one before (the CTO's, 40 minutes ago) must not carry over to the one created 30 minutes ago.
+        AgentSession recreated = session("bypassPermissions", "hotfix", "eng-senior");
+        recreated.getMetadata().setCreationTimestamp(Rfc3339.format(NOW.minus(Duration.ofMinutes(30))));
+        Decision decision = decide(TIERS, "1", recreated, "carol:cto:Approve:40", "dave:code-owners:Approve:10");
+        assertThat(decision.phase()).isEqualTo(SessionPhase.PENDING_APPROVAL);
+        assertThat(decision.exception().missing()).containsExactly("cto");
+
+        assertThat(decide(TIERS, "1", recreated, "carol:cto:Approve:30", "dave:code-owners:Approve:10").phase())
+                .as("an answer made in the session's first second counts").isEqualTo(SessionPhase.ADMITTED);
+    }
 }

@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -181,6 +182,29 @@ class SessionExceptionTest {
         assertThat(lapsed.getStatus().getException().getState()).isEqualTo(ExceptionState.EXPIRED);
         assertThat(lapsed.getStatus().getReason()).startsWith("exception expired at " + expiresAt);
         assertThat(settingsOf(configMap(client, namespace, "agent-session-hotfix"))).contains("\"disableBypassPermissionsMode\": \"disable\"");
+    }
+
+    @Test
+    void aSessionCreatedAgainUnderItsNameGetsNoneOfTheOldSessionsAnswers() {
+        String namespace = tierOneLike("8h");
+        askForBypass(namespace);
+        long generation = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
+        approve(namespace, "carol@example.com", "cto", "Approve", generation);
+        Instant approvedAt = Instant.parse(approve(namespace, "dave@example.com", "code-owners", "Approve", generation)
+                .getMetadata().getCreationTimestamp());
+        awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
+
+        client.resources(AgentSession.class).inNamespace(namespace).withName("hotfix").delete();
+        await().atMost(WITHIN).until(() -> client.resources(AgentSession.class).inNamespace(namespace).withName("hotfix").get() == null);
+        // Creation times have one-second resolution: the new session is created in a later second than the answers.
+        await().atMost(WITHIN).until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(approvedAt));
+        askForBypass(namespace); // generation 1 again, like the session the answers were for
+
+        AgentSession recreated = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL);
+        assertThat(recreated.getMetadata().getGeneration()).isEqualTo(generation);
+        assertThat(recreated.getStatus().getException().getApprovals()).isNullOrEmpty();
+        assertThat(recreated.getStatus().getException().getMissing()).containsExactly("cto", "code-owners");
+        await().atMost(WITHIN).until(() -> configMap(client, namespace, "agent-session-hotfix") == null);
     }
 
     @Test
