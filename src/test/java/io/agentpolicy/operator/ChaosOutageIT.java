@@ -31,14 +31,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * Outages of the control plane under the packaged operator (leader election off): the API server or etcd stopped
- * for 30 s in the middle of a policy change, the operator started before the API server, and an API server that
+ * for 30 s ({@code -Dchaos.outage.seconds=N} for longer) in the middle of a policy change, the operator started before the API server, and an API server that
  * answers 429. The operator must stay up, say through readiness that it cannot work, and converge once the API
  * server is back. Each test restores the shared cluster in a finally block.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosOutageIT {
     private static final Logger LOG = Logger.getLogger(ChaosOutageIT.class);
-    static final Duration OUTAGE = Duration.ofSeconds(30);
+    static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("chaos.outage.seconds", 30));
     /** The target is 10 s after the API server's return; the bound leaves room for a loaded machine. */
     static final Duration CONVERGED_AFTER_RETURN = Duration.ofSeconds(30);
     final TestCluster cluster = TestCluster.get();
