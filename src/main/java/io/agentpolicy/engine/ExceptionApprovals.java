@@ -19,8 +19,9 @@ import io.agentpolicy.api.Rfc3339;
 /**
  * Counts the answers to one session's exception (shared/docs/api.md, Exceptions): an answer counts only when it names the
  * session and its current spec generation, was made while the session existed, comes from someone other than the
- * session's engineer and claims a group some requirement names. Each requirement must be met by a different approver, so the approvers are matched to the
- * requirements (a maximum bipartite matching: one person with two groups never meets two entries).
+ * session's engineer and claims a group some requirement names. Each requirement must be met by a different approver,
+ * so the approvers are matched to the requirements (a maximum bipartite matching: one person with two groups never
+ * meets two entries).
  */
 final class ExceptionApprovals {
 

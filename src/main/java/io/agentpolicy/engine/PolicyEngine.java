@@ -110,8 +110,9 @@ public final class PolicyEngine {
     public Decision decide(Collection<PermissionPolicy> all, NamespaceInfo ns, AgentSession session,
             Collection<AgentSessionApproval> approvals, TrackRecord.History history, Instant now) {
         ObjectMeta meta = session.getMetadata() == null ? new ObjectMeta() : session.getMetadata();
-        return decider.decide(all, ns, session.getSpec(), new SessionDecider.Answers(meta.getName() == null ? "" : meta.getName(),
-                meta.getGeneration() == null ? 1 : meta.getGeneration(), Rfc3339.parse(meta.getCreationTimestamp()), approvals), history, now);
+        SessionDecider.Answers answers = new SessionDecider.Answers(meta.getName() == null ? "" : meta.getName(),
+                meta.getGeneration() == null ? 1 : meta.getGeneration(), Rfc3339.parse(meta.getCreationTimestamp()), approvals);
+        return decider.decide(all, ns, session.getSpec(), answers, history, now);
     }
 
     /**

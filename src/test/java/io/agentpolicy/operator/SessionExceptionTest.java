@@ -12,6 +12,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 
 import org.jboss.logging.Logger;
@@ -123,11 +124,7 @@ class SessionExceptionTest {
     void anActiveEmergencyOverrideCapsAnApprovedException() {
         String policy = unique("tier-1-like");
         String namespace = tierOneLike(policy, "8h", "");
-        askForBypass(namespace);
-        long generation = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
-        approve(namespace, "carol@example.com", "cto", "Approve", generation);
-        approve(namespace, "dave@example.com", "code-owners", "Approve", generation);
-        awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
+        admittedWithBothApprovals(namespace);
 
         String tier = client.namespaces().withName(namespace).get().getMetadata().getLabels().get(NamespaceBaselineTest.TIER_LABEL);
         applyPolicy(client, policy, """
@@ -147,11 +144,7 @@ class SessionExceptionTest {
     @Test
     void anEditOfTheSessionVoidsEarlierApprovals() {
         String namespace = tierOneLike("8h");
-        askForBypass(namespace);
-        long first = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
-        approve(namespace, "carol@example.com", "cto", "Approve", first);
-        approve(namespace, "dave@example.com", "code-owners", "Approve", first);
-        awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
+        long first = admittedWithBothApprovals(namespace).getMetadata().getGeneration();
 
         // A merge patch without a resourceVersion, as `kubectl patch` sends it: the operator writes the status meanwhile.
         client.resources(AgentSession.class).inNamespace(namespace).withName("hotfix")
@@ -165,11 +158,7 @@ class SessionExceptionTest {
     @Test
     void anApprovedExceptionLapsesAtItsExpiryAndTheMapIsRenderedAgain() {
         String namespace = tierOneLike("10s");
-        askForBypass(namespace);
-        long generation = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
-        approve(namespace, "carol@example.com", "cto", "Approve", generation);
-        approve(namespace, "dave@example.com", "code-owners", "Approve", generation);
-        AgentSession admitted = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
+        AgentSession admitted = admittedWithBothApprovals(namespace);
         Instant expiresAt = Instant.parse(admitted.getStatus().getException().getExpiresAt());
 
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -187,12 +176,10 @@ class SessionExceptionTest {
     @Test
     void aSessionCreatedAgainUnderItsNameGetsNoneOfTheOldSessionsAnswers() {
         String namespace = tierOneLike("8h");
-        askForBypass(namespace);
-        long generation = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
-        approve(namespace, "carol@example.com", "cto", "Approve", generation);
-        Instant approvedAt = Instant.parse(approve(namespace, "dave@example.com", "code-owners", "Approve", generation)
-                .getMetadata().getCreationTimestamp());
-        awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
+        AgentSession admitted = admittedWithBothApprovals(namespace);
+        long generation = admitted.getMetadata().getGeneration();
+        Instant approvedAt = admitted.getStatus().getException().getApprovals().stream().map(a -> Instant.parse(a.getAt()))
+                .max(Comparator.naturalOrder()).orElseThrow();
 
         client.resources(AgentSession.class).inNamespace(namespace).withName("hotfix").delete();
         await().atMost(WITHIN).until(() -> client.resources(AgentSession.class).inNamespace(namespace).withName("hotfix").get() == null);
@@ -235,6 +222,15 @@ class SessionExceptionTest {
             assertThat(beyond.getStatus().getPhase()).as("raised only within the allowed set").isEqualTo(SessionPhase.DOWNGRADED);
             assertThat(beyond.getStatus().getEffectiveMode().value()).isEqualTo("acceptEdits");
         });
+    }
+
+    /** The session asks for bypass, the CTO and a code owner approve it: Admitted. */
+    private AgentSession admittedWithBothApprovals(String namespace) {
+        askForBypass(namespace);
+        long generation = awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.PENDING_APPROVAL).getMetadata().getGeneration();
+        approve(namespace, "carol@example.com", "cto", "Approve", generation);
+        approve(namespace, "dave@example.com", "code-owners", "Approve", generation);
+        return awaitSession(namespace, s -> s.getStatus().getPhase() == SessionPhase.ADMITTED);
     }
 
     private void askForBypass(String namespace) {
